@@ -1,0 +1,428 @@
+#include "storage/event_log.h"
+
+#include <algorithm>
+#include <filesystem>
+#include <limits>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/numbers.h"
+#include "absl/strings/str_cat.h"
+#include "rocksdb/filter_policy.h"
+#include "rocksdb/table.h"
+#include "storage/append_validation.h"
+#include "storage/civil_date.h"
+#include "storage/event_hash.h"
+#include "storage/event_id.h"
+#include "storage/event_log_impl.h"
+#include "storage/log_keys.h"
+#include "storage/proto_time.h"
+#include "storage/rocksdb_util.h"
+#include "storage/status_macros.h"
+
+namespace koers::storage {
+namespace {
+
+namespace keys = log_keys;
+
+rocksdb::ColumnFamilyOptions FamilyOptions(
+    const std::shared_ptr<rocksdb::Cache>& cache, bool point_lookups) {
+  rocksdb::BlockBasedTableOptions table;
+  table.block_cache = cache;
+  if (point_lookups) {
+    // Idempotency checks look up ids that are almost never there: a bloom
+    // filter answers those misses without reading a block.
+    table.filter_policy.reset(rocksdb::NewBloomFilterPolicy(10));
+  }
+  rocksdb::ColumnFamilyOptions options;
+  options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
+  if (point_lookups) options.memtable_whole_key_filtering = true;
+  if (point_lookups) options.memtable_prefix_bloom_size_ratio = 0.05;
+  return options;
+}
+
+struct FamilySpec {
+  absl::string_view name;
+  bool point_lookups;
+};
+
+constexpr FamilySpec kFamilies[] = {
+    {"default", false},
+    {keys::kEventsFamily, false},
+    {keys::kByStreamFamily, false},
+    {keys::kByIdFamily, true},
+    {keys::kByValidTimeFamily, false},
+};
+
+absl::Status CheckFormatVersion(rocksdb::DB* db, const std::string& dir,
+                                bool log_is_empty) {
+  std::string value;
+  const rocksdb::Status read = db->Get(rocksdb::ReadOptions(),
+                                       std::string(keys::kFormatVersionKey),
+                                       &value);
+  if (read.IsNotFound()) {
+    if (!log_is_empty) {
+      return absl::FailedPreconditionError(absl::StrCat(
+          dir, " holds events but no Koers format version record; it is "
+               "not a Koers event log this build can read"));
+    }
+    // A new log, or one whose creation stopped before this record: write it.
+    rocksdb::WriteOptions sync;
+    sync.sync = true;
+    return FromRocksDb(
+        db->Put(sync, std::string(keys::kFormatVersionKey),
+                std::to_string(keys::kFormatVersion)),
+        "writing the format version");
+  }
+  KOERS_RETURN_IF_ERROR(FromRocksDb(read, "reading the format version"));
+  int version = 0;
+  if (!absl::SimpleAtoi(value, &version) || version != keys::kFormatVersion) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        dir, " is a Koers event log of format version \"", value,
+        "\"; this build reads only version ", keys::kFormatVersion,
+        ". Use a koersd that supports it"));
+  }
+  return absl::OkStatus();
+}
+
+absl::StatusOr<bool> FamilyIsEmpty(rocksdb::DB* db,
+                                   rocksdb::ColumnFamilyHandle* family) {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db->NewIterator(rocksdb::ReadOptions(), family));
+  it->SeekToFirst();
+  KOERS_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading the log"));
+  return !it->Valid();
+}
+
+bool HasPrefix(const rocksdb::Slice& key, absl::string_view prefix) {
+  return key.size() >= prefix.size() &&
+         absl::string_view(key.data(), prefix.size()) == prefix;
+}
+
+}  // namespace
+
+bool ExpectedRevision::IsMetBy(std::optional<uint64_t> current) const {
+  switch (kind_) {
+    case Kind::kAny:
+      return true;
+    case Kind::kNoStream:
+      return !current.has_value();
+    case Kind::kExact:
+      return current.has_value() && *current == revision_;
+  }
+  return false;
+}
+
+std::string ExpectedRevision::ToString() const {
+  switch (kind_) {
+    case Kind::kAny:
+      return "any";
+    case Kind::kNoStream:
+      return "no stream";
+    case Kind::kExact:
+      return absl::StrCat("revision ", revision_);
+  }
+  return "";
+}
+
+absl::StatusOr<v1::Event> DecodeStoredEvent(absl::string_view value,
+                                            uint64_t position) {
+  v1::Event event;
+  if (value.size() < keys::kHashSize ||
+      !event.ParseFromArray(value.data() + keys::kHashSize,
+                            static_cast<int>(value.size() - keys::kHashSize))) {
+    return absl::DataLossError(
+        absl::StrCat("the event at position ", position, " is unreadable"));
+  }
+  event.set_hash(std::string(value.substr(0, keys::kHashSize)));
+  return event;
+}
+
+EventLog::Impl::Impl(std::unique_ptr<rocksdb::DB> db,
+                     std::vector<rocksdb::ColumnFamilyHandle*> handles,
+                     Families families, EventLogOptions options)
+    : db_(std::move(db)),
+      handles_(std::move(handles)),
+      cf_(families),
+      options_(options) {}
+
+EventLog::Impl::~Impl() {
+  for (rocksdb::ColumnFamilyHandle* handle : handles_) {
+    db_->DestroyColumnFamilyHandle(handle);
+  }
+  db_->Close().PermitUncheckedError();
+}
+
+absl::Status EventLog::Impl::LoadHead() {
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf_.events));
+  it->SeekToLast();
+  KOERS_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading the log's head"));
+  absl::MutexLock writer(&writer_role_);
+  if (!it->Valid()) {
+    last_hash_ = GenesisHash();
+  } else {
+    last_position_ = keys::DecodeBigEndian64(ToView(it->key()));
+    KOERS_ASSIGN_OR_RETURN(
+        const v1::Event last,
+        DecodeStoredEvent(ToView(it->value()), last_position_));
+    last_hash_ = last.hash();
+    last_record_time_ = FromProtoTimestamp(last.record_time());
+  }
+  absl::MutexLock head(&head_mu_);
+  head_ = LogHead{last_position_, last_hash_};
+  return absl::OkStatus();
+}
+
+LogHead EventLog::Impl::Head() const {
+  absl::MutexLock lock(&head_mu_);
+  return head_;
+}
+
+absl::StatusOr<v1::Event> EventLog::Impl::ReadAtWith(
+    const rocksdb::ReadOptions& options, uint64_t position) const {
+  std::string value;
+  const rocksdb::Status status =
+      db_->Get(options, cf_.events, keys::PositionKey(position), &value);
+  if (status.IsNotFound()) {
+    return absl::NotFoundError(
+        absl::StrCat("no event at position ", position));
+  }
+  KOERS_RETURN_IF_ERROR(FromRocksDb(status, "reading an event"));
+  return DecodeStoredEvent(value, position);
+}
+
+absl::StatusOr<v1::Event> EventLog::Impl::ReadAt(uint64_t position) const {
+  return ReadAtWith(rocksdb::ReadOptions(), position);
+}
+
+absl::StatusOr<std::vector<v1::Event>> EventLog::Impl::ReadAll(
+    uint64_t from_position, size_t limit) const {
+  std::vector<v1::Event> events;
+  // One iterator is one consistent view: a batch is there whole or not at all.
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf_.events));
+  for (it->Seek(keys::PositionKey(std::max<uint64_t>(from_position, 1)));
+       it->Valid() && events.size() < limit; it->Next()) {
+    const uint64_t position = keys::DecodeBigEndian64(ToView(it->key()));
+    KOERS_ASSIGN_OR_RETURN(v1::Event event,
+                           DecodeStoredEvent(ToView(it->value()),
+                                             position));
+    events.push_back(std::move(event));
+  }
+  KOERS_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading the log"));
+  return events;
+}
+
+absl::StatusOr<std::vector<v1::Event>> EventLog::Impl::ReadStream(
+    absl::string_view stream, uint64_t from_revision, ReadDirection direction,
+    size_t limit) const {
+  if (!IsValidStreamName(stream)) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("stream: \"", stream.substr(0, 40),
+                     "\" is not a stream name"));
+  }
+  // The index and the events are read from one snapshot, so a batch
+  // committed meanwhile is seen whole or not at all.
+  const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
+  rocksdb::ReadOptions options;
+  options.snapshot = snapshot;
+  const std::string prefix = keys::StreamPrefix(stream);
+  std::vector<uint64_t> positions;
+  bool stream_exists = false;
+  {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(options, cf_.by_stream));
+    if (direction == ReadDirection::kForward) {
+      it->Seek(prefix);
+      stream_exists = it->Valid() && HasPrefix(it->key(), prefix);
+      it->Seek(keys::StreamKey(stream, from_revision));
+    } else {
+      it->SeekForPrev(keys::StreamKey(stream, from_revision));
+    }
+    for (; it->Valid() && HasPrefix(it->key(), prefix) &&
+           positions.size() < limit;
+         direction == ReadDirection::kForward ? it->Next() : it->Prev()) {
+      stream_exists = true;
+      positions.push_back(keys::DecodeBigEndian64(ToView(it->value())));
+    }
+    if (!it->status().ok()) {
+      db_->ReleaseSnapshot(snapshot);
+      return FromRocksDb(it->status(), "reading a stream");
+    }
+  }
+  std::vector<v1::Event> events;
+  events.reserve(positions.size());
+  absl::Status status;
+  for (uint64_t position : positions) {
+    absl::StatusOr<v1::Event> event = ReadAtWith(options, position);
+    if (!event.ok()) {
+      status = event.status();
+      break;
+    }
+    events.push_back(*std::move(event));
+  }
+  db_->ReleaseSnapshot(snapshot);
+  KOERS_RETURN_IF_ERROR(status);
+  if (!stream_exists && limit > 0) {
+    return absl::NotFoundError(
+        absl::StrCat("stream ", stream, " has no events"));
+  }
+  return events;
+}
+
+absl::StatusOr<v1::Event> EventLog::Impl::ReadEvent(
+    absl::string_view event_id) const {
+  KOERS_ASSIGN_OR_RETURN(const std::string raw,
+                         ParseEventId(event_id, "event_id"));
+  std::string value;
+  const rocksdb::Status status =
+      db_->Get(rocksdb::ReadOptions(), cf_.by_id, raw, &value);
+  if (status.IsNotFound()) {
+    return absl::NotFoundError(absl::StrCat("no event with id ", event_id));
+  }
+  KOERS_RETURN_IF_ERROR(FromRocksDb(status, "reading the id index"));
+  return ReadAt(keys::DecodeBigEndian64(value));
+}
+
+absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::StreamRevision(
+    absl::string_view stream) const {
+  const std::string prefix = keys::StreamPrefix(stream);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf_.by_stream));
+  it->SeekForPrev(
+      keys::StreamKey(stream, std::numeric_limits<uint64_t>::max()));
+  KOERS_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading a stream"));
+  if (!it->Valid() || !HasPrefix(it->key(), prefix)) return std::nullopt;
+  return keys::DecodeBigEndian64(
+      ToView(it->key()).substr(prefix.size()));
+}
+
+absl::StatusOr<std::vector<ValidTimeEntry>> EventLog::Impl::ReadValidTimeRange(
+    absl::string_view stream, absl::CivilDay first, absl::CivilDay last) const {
+  const std::string prefix = keys::StreamPrefix(stream);
+  const std::string end = keys::ValidTimeKey(
+      stream, DaysSinceEpoch(last), std::numeric_limits<uint64_t>::max());
+  std::vector<ValidTimeEntry> entries;
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf_.by_valid_time));
+  for (it->Seek(keys::ValidTimeKey(stream, DaysSinceEpoch(first), 0));
+       it->Valid() && HasPrefix(it->key(), prefix) &&
+       it->key().compare(end) <= 0;
+       it->Next()) {
+    ValidTimeEntry entry;
+    int32_t day = 0;
+    keys::DecodeValidTimeKey(ToView(it->key()), stream.size(), &day,
+                             &entry.position);
+    entry.valid_date = DayFromEpochDays(day);
+    if (!it->value().empty()) {
+      entry.type = static_cast<v1::EventType>(
+          static_cast<unsigned char>(it->value()[0]));
+    }
+    entries.push_back(entry);
+  }
+  KOERS_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading the time index"));
+  return entries;
+}
+
+absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
+    const std::string& dir, const EventLogOptions& options) {
+  if (options.clock == nullptr) {
+    return absl::InvalidArgumentError("EventLogOptions.clock must be set");
+  }
+  const bool exists = std::filesystem::exists(
+      std::filesystem::path(dir) / "CURRENT");
+
+  rocksdb::DBOptions db_options;
+  db_options.create_if_missing = !exists;
+  db_options.create_missing_column_families = !exists;
+  db_options.IncreaseParallelism(2);
+  db_options.paranoid_checks = true;
+
+  std::vector<std::string> names;
+  if (exists) {
+    KOERS_RETURN_IF_ERROR(FromRocksDb(
+        rocksdb::DB::ListColumnFamilies(db_options, dir, &names),
+        absl::StrCat("listing the column families of ", dir)));
+    for (const FamilySpec& spec : kFamilies) {
+      if (std::find(names.begin(), names.end(), spec.name) == names.end()) {
+        return absl::FailedPreconditionError(absl::StrCat(
+            dir, " holds a RocksDB database without the column family \"",
+            spec.name, "\"; it is not a Koers event log"));
+      }
+    }
+  } else {
+    for (const FamilySpec& spec : kFamilies) names.emplace_back(spec.name);
+  }
+
+  const std::shared_ptr<rocksdb::Cache> cache = rocksdb::NewLRUCache(64 << 20);
+  std::vector<rocksdb::ColumnFamilyDescriptor> descriptors;
+  for (const std::string& name : names) {
+    bool point_lookups = false;
+    for (const FamilySpec& spec : kFamilies) {
+      if (spec.name == name) point_lookups = spec.point_lookups;
+    }
+    descriptors.emplace_back(name, FamilyOptions(cache, point_lookups));
+  }
+
+  std::vector<rocksdb::ColumnFamilyHandle*> handles;
+  rocksdb::DB* raw_db = nullptr;
+  KOERS_RETURN_IF_ERROR(FromRocksDb(
+      rocksdb::DB::Open(db_options, dir, descriptors, &handles, &raw_db),
+      absl::StrCat("opening the event log in ", dir)));
+  std::unique_ptr<rocksdb::DB> db(raw_db);
+
+  Impl::Families families;
+  for (rocksdb::ColumnFamilyHandle* handle : handles) {
+    const std::string& name = handle->GetName();
+    if (name == keys::kEventsFamily) families.events = handle;
+    if (name == keys::kByStreamFamily) families.by_stream = handle;
+    if (name == keys::kByIdFamily) families.by_id = handle;
+    if (name == keys::kByValidTimeFamily) families.by_valid_time = handle;
+  }
+  auto impl = std::make_unique<Impl>(std::move(db), std::move(handles),
+                                     families, options);
+  rocksdb::DB* db_view = impl->db();
+  KOERS_ASSIGN_OR_RETURN(const bool empty,
+                         FamilyIsEmpty(db_view, families.events));
+  KOERS_RETURN_IF_ERROR(CheckFormatVersion(db_view, dir, empty));
+  KOERS_RETURN_IF_ERROR(impl->LoadHead());
+  return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
+}
+
+EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+EventLog::~EventLog() = default;
+
+absl::StatusOr<AppendResult> EventLog::Append(AppendRequest request) {
+  return impl_->Append(std::move(request));
+}
+LogHead EventLog::Head() const { return impl_->Head(); }
+absl::StatusOr<std::vector<v1::Event>> EventLog::ReadAll(
+    uint64_t from_position, size_t limit) const {
+  return impl_->ReadAll(from_position, limit);
+}
+absl::StatusOr<std::vector<v1::Event>> EventLog::ReadStream(
+    absl::string_view stream, uint64_t from_revision, ReadDirection direction,
+    size_t limit) const {
+  return impl_->ReadStream(stream, from_revision, direction, limit);
+}
+absl::StatusOr<v1::Event> EventLog::ReadEvent(absl::string_view event_id) const {
+  return impl_->ReadEvent(event_id);
+}
+absl::StatusOr<v1::Event> EventLog::ReadAt(uint64_t position) const {
+  return impl_->ReadAt(position);
+}
+absl::StatusOr<std::optional<uint64_t>> EventLog::StreamRevision(
+    absl::string_view stream) const {
+  return impl_->StreamRevision(stream);
+}
+absl::StatusOr<std::vector<ValidTimeEntry>> EventLog::ReadValidTimeRange(
+    absl::string_view stream, absl::CivilDay first, absl::CivilDay last) const {
+  return impl_->ReadValidTimeRange(stream, first, last);
+}
+absl::StatusOr<VerifyReport> EventLog::Verify(
+    const std::function<void(uint64_t)>& progress) const {
+  return impl_->Verify(progress);
+}
+
+}  // namespace koers::storage

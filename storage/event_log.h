@@ -1,0 +1,224 @@
+// EventLog: Koers's durable, append-only, tamper-evident event log on RocksDB.
+//
+// What it guarantees
+//   * Append is all-or-nothing for a batch of events over one or more streams,
+//     each stream with an optional expected revision.
+//   * Durable: Append returns only after RocksDB's write-ahead log is synced
+//     (fdatasync). Concurrent appends are folded by one writer at a time into
+//     a single synced WriteBatch (group commit); each caller still waits for
+//     its own events to be durable.
+//   * Global positions start at 1 and are gap-free and strictly increasing in
+//     commit order; stream revisions start at 0 and are contiguous.
+//   * Idempotent forever: re-appending events whose client-supplied ids are
+//     all stored, with identical content, writes nothing and returns the
+//     original positions, across restarts, for the life of the log.
+//   * Tamper-evident: every event carries the hash of its predecessor and its
+//     own hash over the exact stored bytes; Verify() walks the chain.
+//   * Indexes (by stream, by id, by valid time) are written in the same
+//     WriteBatch as their events, so no reader sees an event without them.
+//
+// Thread-safety: every method may be called from any thread concurrently.
+// Readers never observe part of a batch.
+//
+// Errors (absl::Status codes)
+//   InvalidArgument     a malformed request; the message names the field
+//                       (for example "events[2].valid_date") and what is
+//                       allowed. Nothing is written.
+//   Aborted             an expected revision did not hold; the message names
+//                       the stream, the expected and the actual revision.
+//   AlreadyExists       an event id is stored with different content, or a
+//                       batch mixes already-stored ids with new ones.
+//   NotFound            a read of an unknown event or stream.
+//   FailedPrecondition  Open of a directory that is not a Koers log of this
+//                       format version.
+//   Unavailable / DataLoss / Internal
+//                       storage failures. After a failed write the log
+//                       refuses further appends (the outcome of that write
+//                       is unknown until the log is reopened).
+//
+// The key layout is documented in storage/log_keys.h.
+#ifndef KOERS_STORAGE_EVENT_LOG_H_
+#define KOERS_STORAGE_EVENT_LOG_H_
+
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <optional>
+#include <string>
+#include "absl/strings/string_view.h"
+#include <vector>
+
+#include "absl/status/status.h"
+#include "absl/status/statusor.h"
+#include "absl/time/civil_time.h"
+#include "absl/time/time.h"
+#include "koers/v1/events.pb.h"
+#include "storage/clock.h"
+
+namespace koers::storage {
+
+// What a stream's revision must be before an append touches it.
+class ExpectedRevision {
+ public:
+  // No expectation (the default).
+  static ExpectedRevision Any() { return ExpectedRevision(Kind::kAny, 0); }
+  // The stream must have no events yet.
+  static ExpectedRevision NoStream() {
+    return ExpectedRevision(Kind::kNoStream, 0);
+  }
+  // The stream's last event must have exactly this revision.
+  static ExpectedRevision Exactly(uint64_t revision) {
+    return ExpectedRevision(Kind::kExact, revision);
+  }
+
+  ExpectedRevision() : ExpectedRevision(Kind::kAny, 0) {}
+
+  // True when a stream whose last revision is `current` (nullopt: no events)
+  // meets the expectation.
+  bool IsMetBy(std::optional<uint64_t> current) const;
+  // "any", "no stream" or "revision 4".
+  std::string ToString() const;
+
+ private:
+  enum class Kind { kAny, kNoStream, kExact };
+  ExpectedRevision(Kind kind, uint64_t revision)
+      : kind_(kind), revision_(revision) {}
+  Kind kind_;
+  uint64_t revision_;
+};
+
+struct StreamExpectation {
+  std::string stream;
+  ExpectedRevision expected;
+};
+
+// One atomic append.
+struct AppendRequest {
+  // Each event sets only the client fields: event_id (optional), stream,
+  // valid_date, principal, and one payload. The assigned fields (position,
+  // stream_revision, type, record_time, prev_hash, hash) must be unset.
+  std::vector<v1::Event> events;
+  // At most one per stream; streams not listed are not checked.
+  std::vector<StreamExpectation> expectations;
+};
+
+// Where one event of a request landed.
+struct AppendedEvent {
+  std::string event_id;
+  std::string stream;
+  uint64_t stream_revision = 0;
+  uint64_t position = 0;
+};
+
+struct AppendResult {
+  // One per request event, in request order.
+  std::vector<AppendedEvent> events;
+  // The record time of the events (of the original append for a duplicate).
+  absl::Time record_time;
+  // True when every event was already stored: nothing was written.
+  bool duplicate = false;
+};
+
+// The end of the log: the last position (0 for an empty log) and its hash
+// (32 zero bytes for an empty log).
+struct LogHead {
+  uint64_t position = 0;
+  std::string hash;
+};
+
+enum class ReadDirection { kForward, kBackward };
+
+// An entry of the valid-time index.
+struct ValidTimeEntry {
+  absl::CivilDay valid_date;
+  uint64_t position = 0;
+  v1::EventType type = v1::EVENT_TYPE_UNSPECIFIED;
+};
+
+// The outcome of Verify().
+struct VerifyReport {
+  bool ok = true;
+  uint64_t events_checked = 0;
+  // When !ok: the first position whose link is broken, and why.
+  uint64_t broken_position = 0;
+  std::string reason;
+};
+
+struct EventLogOptions {
+  // Source of record time; not owned, must outlive the log.
+  const Clock* clock = SystemClock::Get();
+  // Limits that keep one request from monopolising the writer.
+  size_t max_events_per_append = 10000;
+  size_t max_bytes_per_append = 16 << 20;
+  // Upper bound on the events folded into one synced write.
+  size_t max_events_per_group = 4096;
+};
+
+class EventLog {
+ public:
+  // Opens the log in `dir`, creating it when `dir` holds no database.
+  // FailedPrecondition when `dir` holds a database that is not a Koers log
+  // or has another format version; Unavailable when another process has it
+  // open.
+  static absl::StatusOr<std::unique_ptr<EventLog>> Open(
+      const std::string& dir, const EventLogOptions& options = {});
+
+  EventLog(const EventLog&) = delete;
+  EventLog& operator=(const EventLog&) = delete;
+  // Waits for no one: callers must not race Append with destruction.
+  ~EventLog();
+
+  // Appends the request's events atomically and durably. See the file
+  // comment for the errors. An empty request is InvalidArgument.
+  absl::StatusOr<AppendResult> Append(AppendRequest request);
+
+  // The last committed position and its hash.
+  LogHead Head() const;
+
+  // Events with position >= from_position (0 reads from the start), at most
+  // `limit`, in position order.
+  absl::StatusOr<std::vector<v1::Event>> ReadAll(uint64_t from_position,
+                                                 size_t limit) const;
+
+  // Events of `stream` from `from_revision` on, at most `limit`. Backward
+  // reads go from `from_revision` (clamped to the last revision) down.
+  // NotFound when the stream has no events.
+  absl::StatusOr<std::vector<v1::Event>> ReadStream(
+      absl::string_view stream, uint64_t from_revision, ReadDirection direction,
+      size_t limit) const;
+
+  // The event with this id. InvalidArgument for a malformed id; NotFound
+  // when it is not stored.
+  absl::StatusOr<v1::Event> ReadEvent(absl::string_view event_id) const;
+
+  // The event at this position. NotFound past the head.
+  absl::StatusOr<v1::Event> ReadAt(uint64_t position) const;
+
+  // The revision of the stream's last event; nullopt when it has none.
+  absl::StatusOr<std::optional<uint64_t>> StreamRevision(
+      absl::string_view stream) const;
+
+  // Index entries of `stream` with valid_date in [first, last], ordered by
+  // valid date, then position.
+  absl::StatusOr<std::vector<ValidTimeEntry>> ReadValidTimeRange(
+      absl::string_view stream, absl::CivilDay first,
+      absl::CivilDay last) const;
+
+  // Walks the whole log: positions gap-free from 1, each event's prev_hash
+  // equal to its predecessor's hash, each hash recomputed over the stored
+  // bytes, assigned fields consistent with the key, and the by_stream and
+  // by_id entries of every event pointing back to it. Reports the first
+  // broken link. `progress`, when given, is called every 100,000 events.
+  absl::StatusOr<VerifyReport> Verify(
+      const std::function<void(uint64_t checked)>& progress = {}) const;
+
+ private:
+  class Impl;
+  explicit EventLog(std::unique_ptr<Impl> impl);
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace koers::storage
+
+#endif  // KOERS_STORAGE_EVENT_LOG_H_

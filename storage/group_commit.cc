@@ -1,0 +1,263 @@
+// The append path: a queue of callers whose front one (the leader) folds every
+// queued append into one synced WriteBatch, as LevelDB's writer queue does.
+// The leader checks each append against the log plus what the group staged
+// before it, so appends in one group see each other exactly as if they had
+// been written one by one.
+#include <algorithm>
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "storage/event_hash.h"
+#include "storage/event_log_impl.h"
+#include "storage/log_keys.h"
+#include "storage/proto_time.h"
+#include "storage/rocksdb_util.h"
+#include "storage/status_macros.h"
+
+namespace koers::storage {
+
+namespace keys = log_keys;
+
+struct EventLog::Impl::PendingAppend {
+  explicit PendingAppend(ValidatedRequest validated)
+      : request(std::move(validated)) {}
+
+  ValidatedRequest request;
+  // Set by the leader before `done`.
+  absl::StatusOr<AppendResult> result;
+  // True when the result depends on the group's write succeeding.
+  bool needs_write = false;
+  bool done = false;
+  absl::CondVar cv;
+};
+
+struct EventLog::Impl::GroupState {
+  uint64_t last_position = 0;
+  std::string last_hash;
+  absl::Time record_time;
+  // Streams this group wrote to: their staged last revision.
+  absl::flat_hash_map<std::string, uint64_t> revisions;
+  // Events this group staged, by raw id (the events stay owned by their
+  // PendingAppend until the group is done).
+  absl::flat_hash_map<std::string, const v1::Event*> ids;
+};
+
+absl::StatusOr<AppendResult> EventLog::Impl::Append(AppendRequest request) {
+  KOERS_ASSIGN_OR_RETURN(
+      ValidatedRequest validated,
+      ValidateAppendRequest(std::move(request), options_,
+                            options_.clock->Now()));
+  PendingAppend pending(std::move(validated));
+  std::vector<PendingAppend*> group;
+  {
+    absl::MutexLock lock(&queue_mu_);
+    queue_.push_back(&pending);
+    while (!pending.done && queue_.front() != &pending) {
+      pending.cv.Wait(&queue_mu_);
+    }
+    if (pending.done) return std::move(pending.result);
+    // This caller leads: it takes everyone queued, up to the group limit.
+    size_t events = 0;
+    for (PendingAppend* queued : queue_) {
+      events += queued->request.events.size();
+      if (!group.empty() && events > options_.max_events_per_group) break;
+      group.push_back(queued);
+    }
+  }
+  {
+    absl::MutexLock writer(&writer_role_);
+    CommitGroup(group);
+  }
+  {
+    absl::MutexLock lock(&queue_mu_);
+    for (PendingAppend* member : group) {
+      queue_.pop_front();
+      member->done = true;
+      member->cv.Signal();
+    }
+    // Hand the leader role to the next caller in line.
+    if (!queue_.empty()) queue_.front()->cv.Signal();
+  }
+  return std::move(pending.result);
+}
+
+void EventLog::Impl::CommitGroup(const std::vector<PendingAppend*>& group) {
+  if (!write_failure_.ok()) {
+    for (PendingAppend* member : group) member->result = write_failure_;
+    return;
+  }
+  GroupState state;
+  state.last_position = last_position_;
+  state.last_hash = last_hash_;
+  // Record time never goes back along the log, even if the clock does.
+  state.record_time = std::max(options_.clock->Now(), last_record_time_);
+
+  rocksdb::WriteBatch batch;
+  for (PendingAppend* member : group) {
+    if (absl::Status staged = StageAppend(member, &state, &batch);
+        !staged.ok()) {
+      member->result = std::move(staged);
+    }
+  }
+  if (batch.Count() == 0) return;
+
+  rocksdb::WriteOptions durable;
+  durable.sync = true;
+  if (const rocksdb::Status written = db_->Write(durable, &batch);
+      !written.ok()) {
+    write_failure_ = FromRocksDb(written, "writing to the event log");
+    for (PendingAppend* member : group) {
+      if (member->needs_write) member->result = write_failure_;
+    }
+    return;
+  }
+  last_position_ = state.last_position;
+  last_hash_ = state.last_hash;
+  last_record_time_ = state.record_time;
+  for (auto& [stream, revision] : state.revisions) {
+    revisions_[stream] = revision;
+  }
+  absl::MutexLock head(&head_mu_);
+  head_ = LogHead{last_position_, last_hash_};
+}
+
+absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::CurrentRevision(
+    absl::string_view stream, const GroupState& state) {
+  if (auto staged = state.revisions.find(stream);
+      staged != state.revisions.end()) {
+    return staged->second;
+  }
+  if (auto known = revisions_.find(stream); known != revisions_.end()) {
+    return known->second;
+  }
+  KOERS_ASSIGN_OR_RETURN(std::optional<uint64_t> stored,
+                         StreamRevision(stream));
+  revisions_.emplace(stream, stored);
+  return stored;
+}
+
+absl::Status EventLog::Impl::FindDuplicates(PendingAppend* pending,
+                                            const GroupState& state) {
+  std::vector<ValidatedEvent>& events = pending->request.events;
+  std::vector<v1::Event> originals;
+  size_t first_new = events.size();
+  for (size_t i = 0; i < events.size(); ++i) {
+    const ValidatedEvent& proposed = events[i];
+    std::optional<v1::Event> original;
+    if (auto staged = state.ids.find(proposed.raw_id);
+        staged != state.ids.end()) {
+      original = *staged->second;
+    } else if (proposed.client_id) {
+      std::string value;
+      const rocksdb::Status found =
+          db_->Get(rocksdb::ReadOptions(), cf_.by_id, proposed.raw_id, &value);
+      if (!found.IsNotFound()) {
+        KOERS_RETURN_IF_ERROR(FromRocksDb(found, "reading the id index"));
+        KOERS_ASSIGN_OR_RETURN(original,
+                               ReadAt(keys::DecodeBigEndian64(value)));
+      }
+    }
+    if (!original.has_value()) {
+      first_new = std::min(first_new, i);
+      continue;
+    }
+    if (IdempotencyContent(*original) != IdempotencyContent(proposed.event)) {
+      return absl::AlreadyExistsError(absl::StrCat(
+          "events[", i, "].event_id: ", proposed.event.event_id(),
+          " is already stored at position ", original->position(),
+          " with different content; a retry must resend the same event, and "
+          "a new event needs a new id"));
+    }
+    originals.push_back(*std::move(original));
+  }
+  if (originals.empty()) return absl::OkStatus();
+  if (originals.size() != events.size()) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "events[", first_new, "] is new but other events of this append are "
+        "already stored (for example ", originals.front().event_id(),
+        " at position ", originals.front().position(),
+        "); a retry must resend the original append exactly, with every "
+        "event's id"));
+  }
+  AppendResult result;
+  result.duplicate = true;
+  result.record_time = FromProtoTimestamp(originals.front().record_time());
+  for (const v1::Event& original : originals) {
+    result.events.push_back(AppendedEvent{original.event_id(),
+                                          original.stream(),
+                                          original.stream_revision(),
+                                          original.position()});
+    // A retry of an append staged earlier in this same group stands or
+    // falls with the group's write.
+    if (original.position() > last_position_) pending->needs_write = true;
+  }
+  pending->result = std::move(result);
+  return absl::OkStatus();
+}
+
+absl::Status EventLog::Impl::StageAppend(PendingAppend* pending,
+                                         GroupState* state,
+                                         rocksdb::WriteBatch* batch) {
+  KOERS_RETURN_IF_ERROR(FindDuplicates(pending, *state));
+  if (pending->result.ok() && pending->result->duplicate) {
+    return absl::OkStatus();
+  }
+  for (const StreamExpectation& expectation : pending->request.expectations) {
+    KOERS_ASSIGN_OR_RETURN(const std::optional<uint64_t> current,
+                           CurrentRevision(expectation.stream, *state));
+    if (!expectation.expected.IsMetBy(current)) {
+      return absl::AbortedError(absl::StrCat(
+          "stream ", expectation.stream, ": expected ",
+          expectation.expected.ToString(), ", actual ",
+          current.has_value() ? absl::StrCat("revision ", *current)
+                              : std::string("no stream")));
+    }
+  }
+  // Look every revision up before staging anything, so a read error cannot
+  // leave this append half staged.
+  absl::flat_hash_map<std::string, std::optional<uint64_t>> revisions;
+  for (const ValidatedEvent& proposed : pending->request.events) {
+    const std::string& stream = proposed.event.stream();
+    if (revisions.contains(stream)) continue;
+    KOERS_ASSIGN_OR_RETURN(revisions[stream], CurrentRevision(stream, *state));
+  }
+
+  AppendResult result;
+  result.record_time = state->record_time;
+  const google::protobuf::Timestamp record_time =
+      ToProtoTimestamp(state->record_time);
+  for (ValidatedEvent& proposed : pending->request.events) {
+    v1::Event& event = proposed.event;
+    std::optional<uint64_t>& revision = revisions[event.stream()];
+    revision = revision.has_value() ? *revision + 1 : 0;
+    const uint64_t position = ++state->last_position;
+    event.set_stream_revision(*revision);
+    event.set_position(position);
+    event.set_type(static_cast<v1::EventType>(event.payload_case()));
+    *event.mutable_record_time() = record_time;
+    event.set_prev_hash(state->last_hash);
+
+    const std::string stored = event.SerializeAsString();
+    std::string hash = ChainHash(state->last_hash, stored);
+    const std::string position_key = keys::PositionKey(position);
+    batch->Put(cf_.events, position_key, absl::StrCat(hash, stored));
+    batch->Put(cf_.by_stream, keys::StreamKey(event.stream(), *revision),
+               position_key);
+    batch->Put(cf_.by_id, proposed.raw_id, position_key);
+    batch->Put(cf_.by_valid_time,
+               keys::ValidTimeKey(event.stream(), proposed.epoch_day, position),
+               std::string(1, static_cast<char>(event.type())));
+
+    state->last_hash = std::move(hash);
+    state->revisions[event.stream()] = *revision;
+    state->ids[proposed.raw_id] = &event;
+    result.events.push_back(AppendedEvent{event.event_id(), event.stream(),
+                                          *revision, position});
+  }
+  pending->needs_write = true;
+  pending->result = std::move(result);
+  return absl::OkStatus();
+}
+
+}  // namespace koers::storage
