@@ -31,9 +31,9 @@ int RunVerify(const std::string& data_dir, std::ostream& out) {
     return kVerifyBroken;
   }
   const storage::LogHead head = (*log)->Head();
-  out << "verify: OK, " << report->events_checked
-      << " events, head position " << head.position << ", head hash "
-      << storage::HexEncode(head.hash) << "\n";
+  out << "verify: OK, " << report->events_checked << " events, head position "
+      << head.position << ", head hash " << storage::HexEncode(head.hash)
+      << "\n";
   return kVerifyOk;
 }
 

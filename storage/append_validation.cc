@@ -19,16 +19,15 @@ constexpr size_t kMaxPrincipal = 256;
 
 bool IsStreamChar(char c) {
   return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' ||
-         c == '-';
+         (c >= '0' && c <= '9') || c == '.' || c == '_' || c == ':' || c == '-';
 }
 
 absl::Status CheckStream(absl::string_view stream, absl::string_view field) {
   if (IsValidStreamName(stream)) return absl::OkStatus();
-  return absl::InvalidArgumentError(absl::StrCat(
-      field, ": \"", stream.substr(0, 40),
-      "\" is not a stream name; expected 1 to ", kMaxStreamName,
-      " characters of A-Z a-z 0-9 . _ : -"));
+  return absl::InvalidArgumentError(
+      absl::StrCat(field, ": \"", stream.substr(0, 40),
+                   "\" is not a stream name; expected 1 to ", kMaxStreamName,
+                   " characters of A-Z a-z 0-9 . _ : -"));
 }
 
 // Names the first assigned field a client set, or returns "".
@@ -47,9 +46,8 @@ absl::StatusOr<ValidatedEvent> ValidateEvent(v1::Event event,
                                              absl::Time now) {
   if (const absl::string_view assigned = FirstAssignedField(event);
       !assigned.empty()) {
-    return absl::InvalidArgumentError(
-        absl::StrCat(field, ".", assigned,
-                     " is assigned by the event log; leave it unset"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        field, ".", assigned, " is assigned by the event log; leave it unset"));
   }
   KOERS_RETURN_IF_ERROR(
       CheckStream(event.stream(), absl::StrCat(field, ".stream")));
@@ -64,9 +62,10 @@ absl::StatusOr<ValidatedEvent> ValidateEvent(v1::Event event,
                      " bytes, got ", event.principal().size()));
   }
   if (event.payload_case() == v1::Event::PAYLOAD_NOT_SET) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": no payload; set exactly one event kind (for example "
-               "measurement_recorded)"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field,
+                     ": no payload; set exactly one event kind (for example "
+                     "measurement_recorded)"));
   }
   if (event.event_id().empty()) {
     KOERS_ASSIGN_OR_RETURN(std::string id, NewEventId(now));

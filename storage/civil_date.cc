@@ -33,10 +33,10 @@ absl::StatusOr<absl::CivilDay> ParseIsoDate(absl::string_view text,
   const absl::CivilDay parsed(year, month, day);
   if (!shaped || parsed.year() != year || parsed.month() != month ||
       parsed.day() != day || year < kMinYear || year > kMaxYear) {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": \"", text.substr(0, 40),
-        "\" is not a calendar date; expected YYYY-MM-DD between ", kMinYear,
-        "-01-01 and ", kMaxYear, "-12-31"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": \"", text.substr(0, 40),
+                     "\" is not a calendar date; expected YYYY-MM-DD between ",
+                     kMinYear, "-01-01 and ", kMaxYear, "-12-31"));
   }
   return parsed;
 }

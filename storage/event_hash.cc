@@ -11,8 +11,7 @@ constexpr size_t kSha256Size = 32;
 }  // namespace
 
 const std::string& GenesisHash() {
-  static const std::string* const genesis =
-      new std::string(kSha256Size, '\0');
+  static const std::string* const genesis = new std::string(kSha256Size, '\0');
   return *genesis;
 }
 
@@ -25,10 +24,13 @@ std::string ChainHash(absl::string_view prev_hash,
   std::string digest(kSha256Size, '\0');
   // SHA-256 over memory cannot fail short of allocation failure, and a
   // wrong hash would silently corrupt the chain, so failure aborts.
-  if (ctx == nullptr || EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+  if (ctx == nullptr ||
+      EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
       EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size()) != 1 ||
-      EVP_DigestUpdate(ctx.get(), stored_bytes.data(), stored_bytes.size()) != 1 ||
-      EVP_DigestFinal_ex(ctx.get(), reinterpret_cast<unsigned char*>(digest.data()),
+      EVP_DigestUpdate(ctx.get(), stored_bytes.data(), stored_bytes.size()) !=
+          1 ||
+      EVP_DigestFinal_ex(ctx.get(),
+                         reinterpret_cast<unsigned char*>(digest.data()),
                          nullptr) != 1) {
     std::abort();
   }

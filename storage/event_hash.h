@@ -3,6 +3,7 @@
 #define KOERS_STORAGE_EVENT_HASH_H_
 
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace koers::storage {

@@ -19,17 +19,19 @@ int HexValue(char c) {
   return -1;
 }
 
-bool IsDashPosition(size_t i) { return i == 8 || i == 13 || i == 18 || i == 23; }
+bool IsDashPosition(size_t i) {
+  return i == 8 || i == 13 || i == 18 || i == 23;
+}
 
 }  // namespace
 
 absl::StatusOr<std::string> ParseEventId(absl::string_view text,
                                          absl::string_view field) {
   auto malformed = [&] {
-    return absl::InvalidArgumentError(absl::StrCat(
-        field, ": \"", text.substr(0, 40),
-        "\" is not a UUID; expected 36 characters like "
-        "0190f5e2-6a1b-7c3d-8e4f-a1b2c3d4e5f6"));
+    return absl::InvalidArgumentError(
+        absl::StrCat(field, ": \"", text.substr(0, 40),
+                     "\" is not a UUID; expected 36 characters like "
+                     "0190f5e2-6a1b-7c3d-8e4f-a1b2c3d4e5f6"));
   };
   if (text.size() != 36) return malformed();
   std::string raw;

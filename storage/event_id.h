@@ -4,9 +4,9 @@
 #define KOERS_STORAGE_EVENT_ID_H_
 
 #include <string>
-#include "absl/strings/string_view.h"
 
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/time.h"
 
 namespace koers::storage {

@@ -57,30 +57,29 @@ constexpr FamilySpec kFamilies[] = {
 absl::Status CheckFormatVersion(rocksdb::DB* db, const std::string& dir,
                                 bool log_is_empty) {
   std::string value;
-  const rocksdb::Status read = db->Get(rocksdb::ReadOptions(),
-                                       std::string(keys::kFormatVersionKey),
-                                       &value);
+  const rocksdb::Status read = db->Get(
+      rocksdb::ReadOptions(), std::string(keys::kFormatVersionKey), &value);
   if (read.IsNotFound()) {
     if (!log_is_empty) {
       return absl::FailedPreconditionError(absl::StrCat(
-          dir, " holds events but no Koers format version record; it is "
-               "not a Koers event log this build can read"));
+          dir,
+          " holds events but no Koers format version record; it is "
+          "not a Koers event log this build can read"));
     }
     // A new log, or one whose creation stopped before this record: write it.
     rocksdb::WriteOptions sync;
     sync.sync = true;
-    return FromRocksDb(
-        db->Put(sync, std::string(keys::kFormatVersionKey),
-                std::to_string(keys::kFormatVersion)),
-        "writing the format version");
+    return FromRocksDb(db->Put(sync, std::string(keys::kFormatVersionKey),
+                               std::to_string(keys::kFormatVersion)),
+                       "writing the format version");
   }
   KOERS_RETURN_IF_ERROR(FromRocksDb(read, "reading the format version"));
   int version = 0;
   if (!absl::SimpleAtoi(value, &version) || version != keys::kFormatVersion) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        dir, " is a Koers event log of format version \"", value,
-        "\"; this build reads only version ", keys::kFormatVersion,
-        ". Use a koersd that supports it"));
+    return absl::FailedPreconditionError(
+        absl::StrCat(dir, " is a Koers event log of format version \"", value,
+                     "\"; this build reads only version ", keys::kFormatVersion,
+                     ". Use a koersd that supports it"));
   }
   return absl::OkStatus();
 }
@@ -179,14 +178,18 @@ LogHead EventLog::Impl::Head() const {
   return head_;
 }
 
+EventLogStats EventLog::Impl::Stats() const {
+  absl::MutexLock lock(&head_mu_);
+  return stats_;
+}
+
 absl::StatusOr<v1::Event> EventLog::Impl::ReadAtWith(
     const rocksdb::ReadOptions& options, uint64_t position) const {
   std::string value;
   const rocksdb::Status status =
       db_->Get(options, cf_.events, keys::PositionKey(position), &value);
   if (status.IsNotFound()) {
-    return absl::NotFoundError(
-        absl::StrCat("no event at position ", position));
+    return absl::NotFoundError(absl::StrCat("no event at position ", position));
   }
   KOERS_RETURN_IF_ERROR(FromRocksDb(status, "reading an event"));
   return DecodeStoredEvent(value, position);
@@ -206,8 +209,7 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::Impl::ReadAll(
        it->Valid() && events.size() < limit; it->Next()) {
     const uint64_t position = keys::DecodeBigEndian64(ToView(it->key()));
     KOERS_ASSIGN_OR_RETURN(v1::Event event,
-                           DecodeStoredEvent(ToView(it->value()),
-                                             position));
+                           DecodeStoredEvent(ToView(it->value()), position));
     events.push_back(std::move(event));
   }
   KOERS_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading the log"));
@@ -218,9 +220,8 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::Impl::ReadStream(
     absl::string_view stream, uint64_t from_revision, ReadDirection direction,
     size_t limit) const {
   if (!IsValidStreamName(stream)) {
-    return absl::InvalidArgumentError(
-        absl::StrCat("stream: \"", stream.substr(0, 40),
-                     "\" is not a stream name"));
+    return absl::InvalidArgumentError(absl::StrCat(
+        "stream: \"", stream.substr(0, 40), "\" is not a stream name"));
   }
   // The index and the events are read from one snapshot, so a batch
   // committed meanwhile is seen whole or not at all.
@@ -294,8 +295,7 @@ absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::StreamRevision(
       keys::StreamKey(stream, std::numeric_limits<uint64_t>::max()));
   KOERS_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading a stream"));
   if (!it->Valid() || !HasPrefix(it->key(), prefix)) return std::nullopt;
-  return keys::DecodeBigEndian64(
-      ToView(it->key()).substr(prefix.size()));
+  return keys::DecodeBigEndian64(ToView(it->key()).substr(prefix.size()));
 }
 
 absl::StatusOr<std::vector<ValidTimeEntry>> EventLog::Impl::ReadValidTimeRange(
@@ -330,8 +330,8 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
   if (options.clock == nullptr) {
     return absl::InvalidArgumentError("EventLogOptions.clock must be set");
   }
-  const bool exists = std::filesystem::exists(
-      std::filesystem::path(dir) / "CURRENT");
+  const bool exists =
+      std::filesystem::exists(std::filesystem::path(dir) / "CURRENT");
 
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = !exists;
@@ -341,9 +341,9 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
 
   std::vector<std::string> names;
   if (exists) {
-    KOERS_RETURN_IF_ERROR(FromRocksDb(
-        rocksdb::DB::ListColumnFamilies(db_options, dir, &names),
-        absl::StrCat("listing the column families of ", dir)));
+    KOERS_RETURN_IF_ERROR(
+        FromRocksDb(rocksdb::DB::ListColumnFamilies(db_options, dir, &names),
+                    absl::StrCat("listing the column families of ", dir)));
     for (const FamilySpec& spec : kFamilies) {
       if (std::find(names.begin(), names.end(), spec.name) == names.end()) {
         return absl::FailedPreconditionError(absl::StrCat(
@@ -397,8 +397,9 @@ absl::StatusOr<AppendResult> EventLog::Append(AppendRequest request) {
   return impl_->Append(std::move(request));
 }
 LogHead EventLog::Head() const { return impl_->Head(); }
-absl::StatusOr<std::vector<v1::Event>> EventLog::ReadAll(
-    uint64_t from_position, size_t limit) const {
+EventLogStats EventLog::Stats() const { return impl_->Stats(); }
+absl::StatusOr<std::vector<v1::Event>> EventLog::ReadAll(uint64_t from_position,
+                                                         size_t limit) const {
   return impl_->ReadAll(from_position, limit);
 }
 absl::StatusOr<std::vector<v1::Event>> EventLog::ReadStream(
@@ -406,7 +407,8 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::ReadStream(
     size_t limit) const {
   return impl_->ReadStream(stream, from_revision, direction, limit);
 }
-absl::StatusOr<v1::Event> EventLog::ReadEvent(absl::string_view event_id) const {
+absl::StatusOr<v1::Event> EventLog::ReadEvent(
+    absl::string_view event_id) const {
   return impl_->ReadEvent(event_id);
 }
 absl::StatusOr<v1::Event> EventLog::ReadAt(uint64_t position) const {

@@ -46,11 +46,11 @@
 #include <memory>
 #include <optional>
 #include <string>
-#include "absl/strings/string_view.h"
 #include <vector>
 
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
+#include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
 #include "absl/time/time.h"
 #include "koers/v1/events.pb.h"
@@ -145,6 +145,14 @@ struct VerifyReport {
   std::string reason;
 };
 
+// Counters since Open, for monitoring: synced_writes below appends_committed
+// means group commit folded appends together.
+struct EventLogStats {
+  uint64_t appends_committed = 0;  // Append calls that wrote their events
+  uint64_t events_committed = 0;
+  uint64_t synced_writes = 0;  // synced RocksDB writes, one per group
+};
+
 struct EventLogOptions {
   // Source of record time; not owned, must outlive the log.
   const Clock* clock = SystemClock::Get();
@@ -176,6 +184,8 @@ class EventLog {
   // The last committed position and its hash.
   LogHead Head() const;
 
+  EventLogStats Stats() const;
+
   // Events with position >= from_position (0 reads from the start), at most
   // `limit`, in position order.
   absl::StatusOr<std::vector<v1::Event>> ReadAll(uint64_t from_position,
@@ -184,9 +194,10 @@ class EventLog {
   // Events of `stream` from `from_revision` on, at most `limit`. Backward
   // reads go from `from_revision` (clamped to the last revision) down.
   // NotFound when the stream has no events.
-  absl::StatusOr<std::vector<v1::Event>> ReadStream(
-      absl::string_view stream, uint64_t from_revision, ReadDirection direction,
-      size_t limit) const;
+  absl::StatusOr<std::vector<v1::Event>> ReadStream(absl::string_view stream,
+                                                    uint64_t from_revision,
+                                                    ReadDirection direction,
+                                                    size_t limit) const;
 
   // The event with this id. InvalidArgument for a malformed id; NotFound
   // when it is not stored.

@@ -42,11 +42,13 @@ class EventLog::Impl {
 
   absl::StatusOr<AppendResult> Append(AppendRequest request);
   LogHead Head() const;
+  EventLogStats Stats() const;
   absl::StatusOr<std::vector<v1::Event>> ReadAll(uint64_t from_position,
                                                  size_t limit) const;
-  absl::StatusOr<std::vector<v1::Event>> ReadStream(
-      absl::string_view stream, uint64_t from_revision, ReadDirection direction,
-      size_t limit) const;
+  absl::StatusOr<std::vector<v1::Event>> ReadStream(absl::string_view stream,
+                                                    uint64_t from_revision,
+                                                    ReadDirection direction,
+                                                    size_t limit) const;
   absl::StatusOr<v1::Event> ReadEvent(absl::string_view event_id) const;
   absl::StatusOr<v1::Event> ReadAt(uint64_t position) const;
   absl::StatusOr<std::optional<uint64_t>> StreamRevision(
@@ -106,6 +108,7 @@ class EventLog::Impl {
 
   mutable absl::Mutex head_mu_;
   LogHead head_ ABSL_GUARDED_BY(head_mu_);
+  EventLogStats stats_ ABSL_GUARDED_BY(head_mu_);
 };
 
 // Decodes an "events" value (hash || stored bytes) found at `position`.

@@ -36,6 +36,8 @@ struct EventLog::Impl::GroupState {
   uint64_t last_position = 0;
   std::string last_hash;
   absl::Time record_time;
+  uint64_t appends_staged = 0;
+  uint64_t events_staged = 0;
   // Streams this group wrote to: their staged last revision.
   absl::flat_hash_map<std::string, uint64_t> revisions;
   // Events this group staged, by raw id (the events stay owned by their
@@ -44,10 +46,9 @@ struct EventLog::Impl::GroupState {
 };
 
 absl::StatusOr<AppendResult> EventLog::Impl::Append(AppendRequest request) {
-  KOERS_ASSIGN_OR_RETURN(
-      ValidatedRequest validated,
-      ValidateAppendRequest(std::move(request), options_,
-                            options_.clock->Now()));
+  KOERS_ASSIGN_OR_RETURN(ValidatedRequest validated,
+                         ValidateAppendRequest(std::move(request), options_,
+                                               options_.clock->Now()));
   PendingAppend pending(std::move(validated));
   std::vector<PendingAppend*> group;
   {
@@ -120,6 +121,9 @@ void EventLog::Impl::CommitGroup(const std::vector<PendingAppend*>& group) {
   }
   absl::MutexLock head(&head_mu_);
   head_ = LogHead{last_position_, last_hash_};
+  ++stats_.synced_writes;
+  stats_.events_committed += state.events_staged;
+  stats_.appends_committed += state.appends_staged;
 }
 
 absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::CurrentRevision(
@@ -174,9 +178,11 @@ absl::Status EventLog::Impl::FindDuplicates(PendingAppend* pending,
   if (originals.empty()) return absl::OkStatus();
   if (originals.size() != events.size()) {
     return absl::AlreadyExistsError(absl::StrCat(
-        "events[", first_new, "] is new but other events of this append are "
-        "already stored (for example ", originals.front().event_id(),
-        " at position ", originals.front().position(),
+        "events[", first_new,
+        "] is new but other events of this append are "
+        "already stored (for example ",
+        originals.front().event_id(), " at position ",
+        originals.front().position(),
         "); a retry must resend the original append exactly, with every "
         "event's id"));
   }
@@ -184,10 +190,9 @@ absl::Status EventLog::Impl::FindDuplicates(PendingAppend* pending,
   result.duplicate = true;
   result.record_time = FromProtoTimestamp(originals.front().record_time());
   for (const v1::Event& original : originals) {
-    result.events.push_back(AppendedEvent{original.event_id(),
-                                          original.stream(),
-                                          original.stream_revision(),
-                                          original.position()});
+    result.events.push_back(
+        AppendedEvent{original.event_id(), original.stream(),
+                      original.stream_revision(), original.position()});
     // A retry of an append staged earlier in this same group stands or
     // falls with the group's write.
     if (original.position() > last_position_) pending->needs_write = true;
@@ -207,11 +212,11 @@ absl::Status EventLog::Impl::StageAppend(PendingAppend* pending,
     KOERS_ASSIGN_OR_RETURN(const std::optional<uint64_t> current,
                            CurrentRevision(expectation.stream, *state));
     if (!expectation.expected.IsMetBy(current)) {
-      return absl::AbortedError(absl::StrCat(
-          "stream ", expectation.stream, ": expected ",
-          expectation.expected.ToString(), ", actual ",
-          current.has_value() ? absl::StrCat("revision ", *current)
-                              : std::string("no stream")));
+      return absl::AbortedError(
+          absl::StrCat("stream ", expectation.stream, ": expected ",
+                       expectation.expected.ToString(), ", actual ",
+                       current.has_value() ? absl::StrCat("revision ", *current)
+                                           : std::string("no stream")));
     }
   }
   // Look every revision up before staging anything, so a read error cannot
@@ -252,11 +257,13 @@ absl::Status EventLog::Impl::StageAppend(PendingAppend* pending,
     state->last_hash = std::move(hash);
     state->revisions[event.stream()] = *revision;
     state->ids[proposed.raw_id] = &event;
-    result.events.push_back(AppendedEvent{event.event_id(), event.stream(),
-                                          *revision, position});
+    result.events.push_back(
+        AppendedEvent{event.event_id(), event.stream(), *revision, position});
   }
   pending->needs_write = true;
   pending->result = std::move(result);
+  ++state->appends_staged;
+  state->events_staged += pending->request.events.size();
   return absl::OkStatus();
 }
 

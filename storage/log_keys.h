@@ -32,6 +32,7 @@
 
 #include <cstdint>
 #include <string>
+
 #include "absl/strings/string_view.h"
 
 namespace koers::storage::log_keys {

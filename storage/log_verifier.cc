@@ -4,8 +4,8 @@
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
 #include "storage/event_hash.h"
-#include "storage/event_log_impl.h"
 #include "storage/event_id.h"
+#include "storage/event_log_impl.h"
 #include "storage/log_keys.h"
 #include "storage/rocksdb_util.h"
 #include "storage/status_macros.h"
@@ -27,8 +27,8 @@ std::string CheckLink(uint64_t position, uint64_t expected_position,
                         " next, found ", position, " (a gap)");
   }
   const absl::string_view stored = value.size() >= keys::kHashSize
-                                      ? value.substr(keys::kHashSize)
-                                      : absl::string_view();
+                                       ? value.substr(keys::kHashSize)
+                                       : absl::string_view();
   if (value.size() < keys::kHashSize ||
       !event->ParseFromArray(stored.data(), static_cast<int>(stored.size()))) {
     return "the stored bytes do not parse as an event";
@@ -66,14 +66,13 @@ absl::StatusOr<VerifyReport> EventLog::Impl::Verify(
 
   // Returns "" when the by_stream and by_id entries of `event` point back to
   // it, otherwise what is wrong.
-  auto check_indexes = [&](const v1::Event& event,
-                           const std::string& position_key)
-      -> absl::StatusOr<std::string> {
+  auto check_indexes =
+      [&](const v1::Event& event,
+          const std::string& position_key) -> absl::StatusOr<std::string> {
     std::string value;
-    rocksdb::Status status =
-        db_->Get(options, cf_.by_stream,
-                 keys::StreamKey(event.stream(), event.stream_revision()),
-                 &value);
+    rocksdb::Status status = db_->Get(
+        options, cf_.by_stream,
+        keys::StreamKey(event.stream(), event.stream_revision()), &value);
     if (!status.IsNotFound()) {
       KOERS_RETURN_IF_ERROR(FromRocksDb(status, "reading by_stream"));
     }
@@ -102,11 +101,9 @@ absl::StatusOr<VerifyReport> EventLog::Impl::Verify(
     std::string prev_hash = GenesisHash();
     v1::Event event;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
-      const uint64_t position =
-          keys::DecodeBigEndian64(ToView(it->key()));
-      std::string reason =
-          CheckLink(position, report.events_checked + 1,
-                    ToView(it->value()), prev_hash, &event);
+      const uint64_t position = keys::DecodeBigEndian64(ToView(it->key()));
+      std::string reason = CheckLink(position, report.events_checked + 1,
+                                     ToView(it->value()), prev_hash, &event);
       if (reason.empty()) {
         absl::StatusOr<std::string> index_problem =
             check_indexes(event, it->key().ToString());
@@ -122,8 +119,7 @@ absl::StatusOr<VerifyReport> EventLog::Impl::Verify(
         report.reason = std::move(reason);
         break;
       }
-      prev_hash = std::string(ToView(it->value()).substr(
-          0, keys::kHashSize));
+      prev_hash = std::string(ToView(it->value()).substr(0, keys::kHashSize));
       ++report.events_checked;
       if (progress && report.events_checked % kProgressEvery == 0) {
         progress(report.events_checked);

@@ -2,9 +2,8 @@
 #ifndef KOERS_STORAGE_ROCKSDB_UTIL_H_
 #define KOERS_STORAGE_ROCKSDB_UTIL_H_
 
-#include "absl/strings/string_view.h"
-
 #include "absl/status/status.h"
+#include "absl/strings/string_view.h"
 #include "rocksdb/slice.h"
 #include "rocksdb/status.h"
 

@@ -8,10 +8,10 @@
 
 // Evaluates `expr` (an absl::Status); returns it from the enclosing function
 // when it is not OK.
-#define KOERS_RETURN_IF_ERROR(expr)                  \
-  do {                                               \
-    ::absl::Status koers_status_ = (expr);           \
-    if (!koers_status_.ok()) return koers_status_;   \
+#define KOERS_RETURN_IF_ERROR(expr)                \
+  do {                                             \
+    ::absl::Status koers_status_ = (expr);         \
+    if (!koers_status_.ok()) return koers_status_; \
   } while (false)
 
 #define KOERS_STATUS_MACROS_CONCAT_INNER(a, b) a##b
@@ -20,12 +20,12 @@
 // Evaluates `rexpr` (an absl::StatusOr<T>); on error returns its status from
 // the enclosing function, otherwise moves the value into `lhs`, which may be
 // a declaration (`auto x`) or an existing variable.
-#define KOERS_ASSIGN_OR_RETURN(lhs, rexpr)                                   \
-  KOERS_ASSIGN_OR_RETURN_IMPL(                                               \
+#define KOERS_ASSIGN_OR_RETURN(lhs, rexpr) \
+  KOERS_ASSIGN_OR_RETURN_IMPL(             \
       KOERS_STATUS_MACROS_CONCAT(koers_statusor_, __LINE__), lhs, rexpr)
 
-#define KOERS_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr) \
-  auto statusor = (rexpr);                                \
+#define KOERS_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr)  \
+  auto statusor = (rexpr);                                 \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
 

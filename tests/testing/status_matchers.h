@@ -40,9 +40,8 @@ MATCHER_P2(StatusIs, code, message_matcher,
   const absl::Status& status = GetStatus(arg);
   *result_listener << "status is " << status;
   return status.code() == code &&
-         ::testing::ExplainMatchResult(message_matcher,
-                                       std::string(status.message()),
-                                       result_listener);
+         ::testing::ExplainMatchResult(
+             message_matcher, std::string(status.message()), result_listener);
 }
 
 }  // namespace koers::testing
@@ -50,11 +49,12 @@ MATCHER_P2(StatusIs, code, message_matcher,
 // ASSERT_OK_AND_ASSIGN(auto value, StatusOrExpression);
 #define KOERS_TESTING_CONCAT_INNER(a, b) a##b
 #define KOERS_TESTING_CONCAT(a, b) KOERS_TESTING_CONCAT_INNER(a, b)
-#define ASSERT_OK_AND_ASSIGN(lhs, rexpr) \
-  ASSERT_OK_AND_ASSIGN_IMPL(KOERS_TESTING_CONCAT(statusor_, __LINE__), lhs, rexpr)
-#define ASSERT_OK_AND_ASSIGN_IMPL(statusor, lhs, rexpr)            \
-  auto statusor = (rexpr);                                         \
-  ASSERT_TRUE(statusor.ok()) << statusor.status();                 \
+#define ASSERT_OK_AND_ASSIGN(lhs, rexpr)                                    \
+  ASSERT_OK_AND_ASSIGN_IMPL(KOERS_TESTING_CONCAT(statusor_, __LINE__), lhs, \
+                            rexpr)
+#define ASSERT_OK_AND_ASSIGN_IMPL(statusor, lhs, rexpr) \
+  auto statusor = (rexpr);                              \
+  ASSERT_TRUE(statusor.ok()) << statusor.status();      \
   lhs = std::move(statusor).value()
 
 #define ASSERT_OK(expr) ASSERT_THAT(expr, ::koers::testing::IsOk())
