@@ -394,7 +394,13 @@ EventLog::EventLog(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
 EventLog::~EventLog() = default;
 
 absl::StatusOr<AppendResult> EventLog::Append(AppendRequest request) {
-  return impl_->Append(std::move(request));
+  std::vector<AppendRequest> one;
+  one.push_back(std::move(request));
+  return std::move(impl_->AppendEach(std::move(one)).front());
+}
+std::vector<absl::StatusOr<AppendResult>> EventLog::AppendEach(
+    std::vector<AppendRequest> requests) {
+  return impl_->AppendEach(std::move(requests));
 }
 LogHead EventLog::Head() const { return impl_->Head(); }
 EventLogStats EventLog::Stats() const { return impl_->Stats(); }

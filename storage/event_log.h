@@ -161,6 +161,12 @@ struct EventLogOptions {
   size_t max_bytes_per_append = 16 << 20;
   // Upper bound on the events folded into one synced write.
   size_t max_events_per_group = 4096;
+  // Called after every synced write with the events it committed, in log
+  // order (each with every assigned field and its hash), before any caller
+  // of that write returns: a projection kept by it is never behind an
+  // acknowledged append. Runs on the writing thread while appends wait: keep
+  // it short, and never call Append from it. Optional.
+  std::function<void(const std::vector<const v1::Event*>& committed)> on_commit;
 };
 
 class EventLog {
@@ -180,6 +186,12 @@ class EventLog {
   // Appends the request's events atomically and durably. See the file
   // comment for the errors. An empty request is InvalidArgument.
   absl::StatusOr<AppendResult> Append(AppendRequest request);
+
+  // Appends each request as if by its own Append call (each all-or-nothing,
+  // each with its own result, in order), and lets them share synced writes:
+  // for many small independent appends from one caller.
+  std::vector<absl::StatusOr<AppendResult>> AppendEach(
+      std::vector<AppendRequest> requests);
 
   // The last committed position and its hash.
   LogHead Head() const;

@@ -40,7 +40,8 @@ class EventLog::Impl {
   // Reads the head from the last stored event. Called once, by Open.
   absl::Status LoadHead();
 
-  absl::StatusOr<AppendResult> Append(AppendRequest request);
+  std::vector<absl::StatusOr<AppendResult>> AppendEach(
+      std::vector<AppendRequest> requests);
   LogHead Head() const;
   EventLogStats Stats() const;
   absl::StatusOr<std::vector<v1::Event>> ReadAll(uint64_t from_position,
@@ -60,12 +61,17 @@ class EventLog::Impl {
       const std::function<void(uint64_t)>& progress) const;
 
  private:
-  // One caller of Append, waiting in the writer queue.
+  // One request of an Append caller, waiting in the writer queue.
   struct PendingAppend;
+  // One caller waiting for its requests.
+  struct Waiter;
   // What the leader has staged for its group but not yet committed.
   struct GroupState;
 
   // group_commit.cc
+  // Takes the queue's front group, commits it, wakes its members and hands
+  // the leader role on. Called by the caller whose request is at the front.
+  void LeadGroup() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
   void CommitGroup(const std::vector<PendingAppend*>& group)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_role_);
   absl::Status StageAppend(PendingAppend* pending, GroupState* state,

@@ -19,17 +19,21 @@ namespace koers::storage {
 
 namespace keys = log_keys;
 
+struct EventLog::Impl::Waiter {
+  absl::CondVar cv;
+};
+
 struct EventLog::Impl::PendingAppend {
-  explicit PendingAppend(ValidatedRequest validated)
-      : request(std::move(validated)) {}
+  PendingAppend(ValidatedRequest validated, Waiter* owner)
+      : request(std::move(validated)), waiter(owner) {}
 
   ValidatedRequest request;
+  Waiter* const waiter;
   // Set by the leader before `done`.
   absl::StatusOr<AppendResult> result;
   // True when the result depends on the group's write succeeding.
   bool needs_write = false;
   bool done = false;
-  absl::CondVar cv;
 };
 
 struct EventLog::Impl::GroupState {
@@ -37,7 +41,8 @@ struct EventLog::Impl::GroupState {
   std::string last_hash;
   absl::Time record_time;
   uint64_t appends_staged = 0;
-  uint64_t events_staged = 0;
+  // The staged events in log order, for EventLogOptions::on_commit.
+  std::vector<const v1::Event*> committed;
   // Streams this group wrote to: their staged last revision.
   absl::flat_hash_map<std::string, uint64_t> revisions;
   // Events this group staged, by raw id (the events stay owned by their
@@ -45,42 +50,67 @@ struct EventLog::Impl::GroupState {
   absl::flat_hash_map<std::string, const v1::Event*> ids;
 };
 
-absl::StatusOr<AppendResult> EventLog::Impl::Append(AppendRequest request) {
-  KOERS_ASSIGN_OR_RETURN(ValidatedRequest validated,
-                         ValidateAppendRequest(std::move(request), options_,
-                                               options_.clock->Now()));
-  PendingAppend pending(std::move(validated));
-  std::vector<PendingAppend*> group;
+std::vector<absl::StatusOr<AppendResult>> EventLog::Impl::AppendEach(
+    std::vector<AppendRequest> requests) {
+  std::vector<absl::StatusOr<AppendResult>> results(requests.size());
+  Waiter waiter;
+  std::vector<std::pair<size_t, std::unique_ptr<PendingAppend>>> pending;
+  const absl::Time now = options_.clock->Now();
+  for (size_t i = 0; i < requests.size(); ++i) {
+    absl::StatusOr<ValidatedRequest> validated =
+        ValidateAppendRequest(std::move(requests[i]), options_, now);
+    if (!validated.ok()) {
+      results[i] = validated.status();
+      continue;
+    }
+    pending.emplace_back(
+        i, std::make_unique<PendingAppend>(*std::move(validated), &waiter));
+  }
+  if (pending.empty()) return results;
+
+  auto all_done = [&pending] {
+    return std::all_of(pending.begin(), pending.end(),
+                       [](const auto& entry) { return entry.second->done; });
+  };
   {
     absl::MutexLock lock(&queue_mu_);
-    queue_.push_back(&pending);
-    while (!pending.done && queue_.front() != &pending) {
-      pending.cv.Wait(&queue_mu_);
-    }
-    if (pending.done) return std::move(pending.result);
-    // This caller leads: it takes everyone queued, up to the group limit.
-    size_t events = 0;
-    for (PendingAppend* queued : queue_) {
-      events += queued->request.events.size();
-      if (!group.empty() && events > options_.max_events_per_group) break;
-      group.push_back(queued);
+    for (auto& [index, append] : pending) queue_.push_back(append.get());
+    while (!all_done()) {
+      if (queue_.front()->waiter == &waiter) {
+        LeadGroup();
+      } else {
+        waiter.cv.Wait(&queue_mu_);
+      }
     }
   }
+  for (auto& [index, append] : pending) {
+    results[index] = std::move(append->result);
+  }
+  return results;
+}
+
+void EventLog::Impl::LeadGroup() {
+  std::vector<PendingAppend*> group;
+  size_t events = 0;
+  for (PendingAppend* queued : queue_) {
+    events += queued->request.events.size();
+    if (!group.empty() && events > options_.max_events_per_group) break;
+    group.push_back(queued);
+  }
+  // Others may queue up behind the group while it is written.
+  queue_mu_.Unlock();
   {
     absl::MutexLock writer(&writer_role_);
     CommitGroup(group);
   }
-  {
-    absl::MutexLock lock(&queue_mu_);
-    for (PendingAppend* member : group) {
-      queue_.pop_front();
-      member->done = true;
-      member->cv.Signal();
-    }
-    // Hand the leader role to the next caller in line.
-    if (!queue_.empty()) queue_.front()->cv.Signal();
+  queue_mu_.Lock();
+  for (PendingAppend* member : group) {
+    queue_.pop_front();
+    member->done = true;
+    member->waiter->cv.Signal();
   }
-  return std::move(pending.result);
+  // Hand the leader role to the caller of the next request in line.
+  if (!queue_.empty()) queue_.front()->waiter->cv.Signal();
 }
 
 void EventLog::Impl::CommitGroup(const std::vector<PendingAppend*>& group) {
@@ -119,11 +149,14 @@ void EventLog::Impl::CommitGroup(const std::vector<PendingAppend*>& group) {
   for (auto& [stream, revision] : state.revisions) {
     revisions_[stream] = revision;
   }
-  absl::MutexLock head(&head_mu_);
-  head_ = LogHead{last_position_, last_hash_};
-  ++stats_.synced_writes;
-  stats_.events_committed += state.events_staged;
-  stats_.appends_committed += state.appends_staged;
+  {
+    absl::MutexLock head(&head_mu_);
+    head_ = LogHead{last_position_, last_hash_};
+    ++stats_.synced_writes;
+    stats_.events_committed += state.committed.size();
+    stats_.appends_committed += state.appends_staged;
+  }
+  if (options_.on_commit) options_.on_commit(state.committed);
 }
 
 absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::CurrentRevision(
@@ -254,16 +287,17 @@ absl::Status EventLog::Impl::StageAppend(PendingAppend* pending,
                keys::ValidTimeKey(event.stream(), proposed.epoch_day, position),
                std::string(1, static_cast<char>(event.type())));
 
+    event.set_hash(hash);
     state->last_hash = std::move(hash);
     state->revisions[event.stream()] = *revision;
     state->ids[proposed.raw_id] = &event;
+    state->committed.push_back(&event);
     result.events.push_back(
         AppendedEvent{event.event_id(), event.stream(), *revision, position});
   }
   pending->needs_write = true;
   pending->result = std::move(result);
   ++state->appends_staged;
-  state->events_staged += pending->request.events.size();
   return absl::OkStatus();
 }
 

@@ -487,6 +487,51 @@ TEST_F(EventLogTest, ReadersNeverSeeAPartialBatch) {
   EXPECT_EQ(log_->Head().position, 4u * 50 * kBatch);
 }
 
+TEST_F(EventLogTest, AppendEachGivesEachRequestItsOwnOutcomeInOneWrite) {
+  std::vector<AppendRequest> requests;
+  requests.push_back(Request({Measurement("A", 1)}));
+  AppendRequest conflicting = Request({Measurement("B", 2)});
+  conflicting.expectations.push_back({"B", ExpectedRevision::Exactly(3)});
+  requests.push_back(std::move(conflicting));
+  requests.push_back(Request({Measurement("A", 3), Measurement("C", 4)}));
+  requests.push_back(AppendRequest{});
+
+  const auto results = log_->AppendEach(std::move(requests));
+  ASSERT_THAT(results, SizeIs(4));
+  ASSERT_THAT(results[0], IsOk());
+  EXPECT_EQ(results[0]->events[0].position, 1u);
+  EXPECT_THAT(results[1], StatusIs(absl::StatusCode::kAborted));
+  ASSERT_THAT(results[2], IsOk());
+  EXPECT_EQ(results[2]->events[0].position, 2u);
+  EXPECT_EQ(results[2]->events[0].stream_revision, 1u);
+  EXPECT_THAT(results[3], StatusIs(absl::StatusCode::kInvalidArgument));
+  EXPECT_EQ(log_->Stats().synced_writes, 1u);
+  EXPECT_EQ(log_->Stats().appends_committed, 2u);
+}
+
+TEST(EventLogCommitListenerTest,
+     SeesEveryCommittedEventInOrderBeforeAppendReturns) {
+  TempDir dir;
+  std::vector<v1::Event> seen;
+  EventLogOptions options;
+  options.on_commit = [&seen](const std::vector<const v1::Event*>& events) {
+    for (const v1::Event* event : events) seen.push_back(*event);
+  };
+  ASSERT_OK_AND_ASSIGN(auto log, EventLog::Open(dir.path(), options));
+  ASSERT_OK(log->Append(Request({Measurement("I", 1), Measurement("J", 2)})));
+  EXPECT_THAT(seen, SizeIs(2));
+  AppendRequest failing = Request({Measurement("I", 3)});
+  failing.expectations.push_back({"I", ExpectedRevision::NoStream()});
+  EXPECT_THAT(log->Append(failing), StatusIs(absl::StatusCode::kAborted));
+  ASSERT_OK(log->Append(Request({Measurement("I", 4)})));
+
+  ASSERT_OK_AND_ASSIGN(const auto stored, log->ReadAll(0, 100));
+  ASSERT_EQ(seen.size(), stored.size());
+  for (size_t i = 0; i < stored.size(); ++i) {
+    EXPECT_EQ(seen[i].SerializeAsString(), stored[i].SerializeAsString());
+  }
+}
+
 // Opens the log's RocksDB directly, as an attacker with disk access would.
 class RawDb {
  public:

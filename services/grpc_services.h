@@ -1,0 +1,130 @@
+// The gRPC face of the Tracker: koers.v1 IngestService, PlanService and
+// QueryService. Each call is authenticated here (bearer token, TLS client
+// certificate, or local mode), handed to the Tracker, and its absl::Status
+// mapped to a gRPC status in one place (grpc_status.h).
+#ifndef KOERS_SERVICES_GRPC_SERVICES_H_
+#define KOERS_SERVICES_GRPC_SERVICES_H_
+
+#include <atomic>
+#include <cstdint>
+
+#include "absl/status/statusor.h"
+#include "grpcpp/server_context.h"
+#include "koers/v1/ingest_service.grpc.pb.h"
+#include "koers/v1/plan_service.grpc.pb.h"
+#include "koers/v1/query_service.grpc.pb.h"
+#include "services/auth.h"
+#include "services/tracker.h"
+
+namespace koers::services {
+
+// Who is calling. With no registry (local mode) every call is LocalCaller().
+class CallAuthenticator {
+ public:
+  // `registry` may be null (local mode); not owned, must outlive this.
+  explicit CallAuthenticator(const PrincipalRegistry* registry)
+      : registry_(registry) {}
+
+  // A bearer token in the "authorization" metadata wins; otherwise the TLS
+  // client certificate's subject. UNAUTHENTICATED when neither identifies a
+  // principal.
+  absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& context) const;
+
+ private:
+  const PrincipalRegistry* const registry_;
+};
+
+struct SubscriptionLimits {
+  // A live subscriber more than this many events behind the head is ended
+  // with RESOURCE_EXHAUSTED and told where to resume.
+  uint64_t max_lag = 10000;
+  // Concurrent subscriptions; more are refused with RESOURCE_EXHAUSTED.
+  int max_subscribers = 64;
+};
+
+// The services share one tracker and authenticator (not owned).
+class IngestServiceImpl final : public v1::IngestService::Service {
+ public:
+  IngestServiceImpl(Tracker* tracker, const CallAuthenticator* auth)
+      : tracker_(tracker), auth_(auth) {}
+
+  grpc::Status RecordMeasurement(grpc::ServerContext* context,
+                                 const v1::RecordMeasurementRequest* request,
+                                 v1::WriteResult* response) override;
+  grpc::Status CorrectMeasurement(grpc::ServerContext* context,
+                                  const v1::CorrectMeasurementRequest* request,
+                                  v1::WriteResult* response) override;
+  grpc::Status ChangeActionStatus(grpc::ServerContext* context,
+                                  const v1::ChangeActionStatusRequest* request,
+                                  v1::WriteResult* response) override;
+  grpc::Status RecordFicheUpdate(grpc::ServerContext* context,
+                                 const v1::RecordFicheUpdateRequest* request,
+                                 v1::WriteResult* response) override;
+  grpc::Status SubmitBatch(grpc::ServerContext* context,
+                           const v1::SubmitBatchRequest* request,
+                           v1::SubmitBatchResponse* response) override;
+  grpc::Status StreamSubmit(grpc::ServerContext* context,
+                            grpc::ServerReader<v1::StreamSubmitRequest>* reader,
+                            v1::StreamSubmitResponse* response) override;
+
+ private:
+  grpc::Status SubmitOne(grpc::ServerContext* context,
+                         const v1::Submission& submission,
+                         v1::WriteResult* response);
+
+  Tracker* const tracker_;
+  const CallAuthenticator* const auth_;
+};
+
+class PlanServiceImpl final : public v1::PlanService::Service {
+ public:
+  PlanServiceImpl(Tracker* tracker, const CallAuthenticator* auth)
+      : tracker_(tracker), auth_(auth) {}
+
+  grpc::Status LoadPlan(grpc::ServerContext* context,
+                        const v1::LoadPlanRequest* request,
+                        v1::LoadPlanResponse* response) override;
+  grpc::Status GetPlan(grpc::ServerContext* context,
+                       const v1::GetPlanRequest* request,
+                       v1::GetPlanResponse* response) override;
+
+ private:
+  Tracker* const tracker_;
+  const CallAuthenticator* const auth_;
+};
+
+class QueryServiceImpl final : public v1::QueryService::Service {
+ public:
+  QueryServiceImpl(Tracker* tracker, const CallAuthenticator* auth,
+                   SubscriptionLimits limits)
+      : tracker_(tracker), auth_(auth), limits_(limits) {}
+
+  grpc::Status GetProgress(grpc::ServerContext* context,
+                           const v1::GetProgressRequest* request,
+                           v1::GetProgressResponse* response) override;
+  grpc::Status GetHistory(grpc::ServerContext* context,
+                          const v1::GetHistoryRequest* request,
+                          v1::GetHistoryResponse* response) override;
+  grpc::Status ReadEvents(grpc::ServerContext* context,
+                          const v1::ReadEventsRequest* request,
+                          v1::ReadEventsResponse* response) override;
+  grpc::Status Subscribe(
+      grpc::ServerContext* context, const v1::SubscribeRequest* request,
+      grpc::ServerWriter<v1::SubscribeResponse>* writer) override;
+  grpc::Status Verify(grpc::ServerContext* context,
+                      const v1::VerifyRequest* request,
+                      v1::VerifyResponse* response) override;
+
+ private:
+  grpc::Status Stream(grpc::ServerContext* context, uint64_t from_position,
+                      grpc::ServerWriter<v1::SubscribeResponse>* writer);
+
+  Tracker* const tracker_;
+  const CallAuthenticator* const auth_;
+  const SubscriptionLimits limits_;
+  std::atomic<int> subscribers_{0};
+};
+
+}  // namespace koers::services
+
+#endif  // KOERS_SERVICES_GRPC_SERVICES_H_

@@ -1,0 +1,127 @@
+#include "services/server.h"
+
+#include <utility>
+
+#include "absl/status/status.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/strip.h"
+#include "grpcpp/ext/proto_server_reflection_plugin.h"
+#include "grpcpp/health_check_service_interface.h"
+#include "grpcpp/security/server_credentials.h"
+#include "grpcpp/server_builder.h"
+#include "storage/file_util.h"
+#include "storage/status_macros.h"
+
+namespace koers::services {
+namespace {
+
+// The host part of "host:port", "[v6]:port" or a bare host.
+absl::string_view HostOf(absl::string_view listen) {
+  if (absl::StartsWith(listen, "[")) {
+    const size_t close = listen.find(']');
+    return close == absl::string_view::npos ? listen
+                                            : listen.substr(1, close - 1);
+  }
+  const size_t colon = listen.rfind(':');
+  return colon == absl::string_view::npos ? listen : listen.substr(0, colon);
+}
+
+absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
+    const ServerOptions& options) {
+  if (options.tls_cert_file.empty() && options.tls_key_file.empty()) {
+    if (!options.tls_client_ca_file.empty()) {
+      return absl::InvalidArgumentError(
+          "--tls_client_ca needs --tls_cert and --tls_key");
+    }
+    return grpc::InsecureServerCredentials();
+  }
+  if (options.tls_cert_file.empty() || options.tls_key_file.empty()) {
+    return absl::InvalidArgumentError(
+        "TLS needs both --tls_cert and --tls_key");
+  }
+  grpc::SslServerCredentialsOptions ssl;
+  grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+  KOERS_ASSIGN_OR_RETURN(pair.cert_chain,
+                         storage::ReadFileToString(options.tls_cert_file));
+  KOERS_ASSIGN_OR_RETURN(pair.private_key,
+                         storage::ReadFileToString(options.tls_key_file));
+  ssl.pem_key_cert_pairs.push_back(std::move(pair));
+  if (!options.tls_client_ca_file.empty()) {
+    KOERS_ASSIGN_OR_RETURN(ssl.pem_root_certs, storage::ReadFileToString(
+                                                   options.tls_client_ca_file));
+    ssl.client_certificate_request =
+        GRPC_SSL_REQUEST_AND_REQUIRE_CLIENT_CERTIFICATE_AND_VERIFY;
+  }
+  return grpc::SslServerCredentials(ssl);
+}
+
+absl::Status CheckSafeAddress(const ServerOptions& options, bool has_registry) {
+  if (IsLoopbackAddress(options.listen) || options.allow_insecure_remote) {
+    return absl::OkStatus();
+  }
+  const bool tls = !options.tls_cert_file.empty();
+  if (tls && has_registry) return absl::OkStatus();
+  return absl::FailedPreconditionError(absl::StrCat(
+      "refusing to listen on ", options.listen, " (beyond loopback) without ",
+      tls ? "" : "TLS (--tls_cert, --tls_key)",
+      !tls && !has_registry ? " and " : "",
+      has_registry ? "" : "a principals file (--auth_file)",
+      ": anyone who can reach it could read and write the plan. Add them, "
+      "listen on 127.0.0.1, or pass --allow_insecure_remote if the network "
+      "is protected otherwise"));
+}
+
+}  // namespace
+
+bool IsLoopbackAddress(const std::string& listen) {
+  const absl::string_view host = HostOf(listen);
+  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+}
+
+KoersServer::KoersServer(Tracker* tracker, const PrincipalRegistry* registry,
+                         const ServerOptions& options)
+    : auth_(registry),
+      ingest_(tracker, &auth_),
+      plan_(tracker, &auth_),
+      query_(tracker, &auth_, options.subscriptions) {}
+
+KoersServer::~KoersServer() { Shutdown(absl::ZeroDuration()); }
+
+absl::StatusOr<std::unique_ptr<KoersServer>> KoersServer::Start(
+    Tracker* tracker, const PrincipalRegistry* registry,
+    const ServerOptions& options) {
+  KOERS_RETURN_IF_ERROR(CheckSafeAddress(options, registry != nullptr));
+  KOERS_ASSIGN_OR_RETURN(const auto credentials, Credentials(options));
+  std::unique_ptr<KoersServer> server(
+      new KoersServer(tracker, registry, options));
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  grpc::ServerBuilder builder;
+  builder.AddListeningPort(options.listen, credentials, &server->port_);
+  builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  builder.RegisterService(&server->ingest_);
+  builder.RegisterService(&server->plan_);
+  builder.RegisterService(&server->query_);
+  server->server_ = builder.BuildAndStart();
+  if (server->server_ == nullptr || server->port_ == 0) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot listen on ", options.listen,
+                     ": the address is in use or not local to this machine"));
+  }
+  return server;
+}
+
+void KoersServer::Shutdown(absl::Duration grace) {
+  if (server_ != nullptr) {
+    server_->Shutdown(std::chrono::system_clock::now() +
+                      absl::ToChronoMilliseconds(grace));
+  }
+}
+
+void KoersServer::Wait() {
+  if (server_ != nullptr) server_->Wait();
+}
+
+}  // namespace koers::services

@@ -1,0 +1,72 @@
+// KoersServer: the gRPC server of koersd. It serves the koers.v1 services,
+// standard health checking (grpc.health.v1) and server reflection, with
+// message size limits, optional (mutual) TLS, and a safe default: it
+// refuses to listen beyond loopback without TLS and a principals file unless
+// explicitly allowed.
+#ifndef KOERS_SERVICES_SERVER_H_
+#define KOERS_SERVICES_SERVER_H_
+
+#include <memory>
+#include <string>
+
+#include "absl/status/statusor.h"
+#include "absl/time/time.h"
+#include "grpcpp/server.h"
+#include "services/auth.h"
+#include "services/grpc_services.h"
+#include "services/tracker.h"
+
+namespace koers::services {
+
+struct ServerOptions {
+  // host:port; port 0 picks a free one (see KoersServer::port()).
+  std::string listen = "127.0.0.1:50051";
+  // PEM files. With cert and key the server speaks TLS; with a client CA
+  // too, it requires and verifies client certificates (mutual TLS).
+  std::string tls_cert_file;
+  std::string tls_key_file;
+  std::string tls_client_ca_file;
+  // Listen beyond loopback without TLS or without a principals file.
+  bool allow_insecure_remote = false;
+  int max_message_bytes = 4 << 20;
+  SubscriptionLimits subscriptions;
+};
+
+// True for 127.0.0.0/8, ::1 and localhost (with or without a port).
+bool IsLoopbackAddress(const std::string& listen);
+
+class KoersServer {
+ public:
+  // Starts serving `tracker` (not owned). `registry` null means local mode
+  // (every caller is "local", loopback only). FailedPrecondition when the
+  // safe-default rule refuses the address; Unavailable when it cannot bind.
+  static absl::StatusOr<std::unique_ptr<KoersServer>> Start(
+      Tracker* tracker, const PrincipalRegistry* registry,
+      const ServerOptions& options);
+
+  ~KoersServer();
+
+  // The bound port.
+  int port() const { return port_; }
+
+  // Stops accepting calls, lets in-flight calls finish for up to `grace`,
+  // then cancels the rest. Thread-safe; idempotent.
+  void Shutdown(absl::Duration grace);
+  // Blocks until the server has shut down.
+  void Wait();
+
+ private:
+  KoersServer(Tracker* tracker, const PrincipalRegistry* registry,
+              const ServerOptions& options);
+
+  CallAuthenticator auth_;
+  IngestServiceImpl ingest_;
+  PlanServiceImpl plan_;
+  QueryServiceImpl query_;
+  std::unique_ptr<grpc::Server> server_;
+  int port_ = 0;
+};
+
+}  // namespace koers::services
+
+#endif  // KOERS_SERVICES_SERVER_H_

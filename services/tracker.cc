@@ -1,0 +1,413 @@
+#include "services/tracker.h"
+
+#include <utility>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/status/status.h"
+#include "absl/strings/str_cat.h"
+#include "services/plan_diff.h"
+#include "services/plan_document.h"
+#include "services/progress.h"
+#include "services/submissions.h"
+#include "storage/append_validation.h"
+#include "storage/civil_date.h"
+#include "storage/event_hash.h"
+#include "storage/proto_time.h"
+#include "storage/status_macros.h"
+
+namespace koers::services {
+namespace {
+
+// How often a write whose guard revision moved is validated again before
+// the conflict is reported (ABORTED) to the caller.
+constexpr int kGuardRetries = 3;
+constexpr size_t kReplayChunk = 4096;
+constexpr size_t kMaxReason = 2000;
+constexpr size_t kMaxHistory = 100000;
+
+v1::WriteResult DuplicateResult(const v1::Event& stored) {
+  v1::WriteResult result;
+  result.set_event_id(stored.event_id());
+  result.set_stream(stored.stream());
+  result.set_stream_revision(stored.stream_revision());
+  result.set_position(stored.position());
+  *result.mutable_record_time() = stored.record_time();
+  result.set_duplicate(true);
+  return result;
+}
+
+storage::AppendRequest SingleAppend(PreparedWrite write) {
+  storage::AppendRequest request;
+  if (write.expectation.has_value()) {
+    request.expectations.push_back(*std::move(write.expectation));
+  }
+  request.events.push_back(std::move(write.event));
+  return request;
+}
+
+}  // namespace
+
+v1::WriteResult ToWriteResult(const storage::AppendedEvent& event,
+                              absl::Time record_time, bool duplicate) {
+  v1::WriteResult result;
+  result.set_event_id(event.event_id);
+  result.set_stream(event.stream);
+  result.set_stream_revision(event.stream_revision);
+  result.set_position(event.position);
+  *result.mutable_record_time() = storage::ToProtoTimestamp(record_time);
+  result.set_duplicate(duplicate);
+  return result;
+}
+
+Tracker::Tracker(const TrackerOptions& options) : options_(options) {}
+Tracker::~Tracker() = default;
+
+absl::StatusOr<std::unique_ptr<Tracker>> Tracker::Open(
+    const std::string& data_dir, const TrackerOptions& options) {
+  std::unique_ptr<Tracker> tracker(new Tracker(options));
+  storage::EventLogOptions log_options;
+  log_options.clock = options.clock;
+  Tracker* self = tracker.get();
+  log_options.on_commit = [self](const std::vector<const v1::Event*>& events) {
+    self->OnCommit(events);
+  };
+  KOERS_ASSIGN_OR_RETURN(tracker->log_,
+                         storage::EventLog::Open(data_dir, log_options));
+  KOERS_RETURN_IF_ERROR(tracker->Replay());
+  return tracker;
+}
+
+absl::Status Tracker::Replay() {
+  const uint64_t head = log_->Head().position;
+  absl::MutexLock lock(&state_mu_);
+  while (state_.position() < head) {
+    KOERS_ASSIGN_OR_RETURN(const std::vector<v1::Event> events,
+                           log_->ReadAll(state_.position() + 1, kReplayChunk));
+    if (events.empty()) break;
+    for (const v1::Event& event : events) state_.Apply(event);
+  }
+  return absl::OkStatus();
+}
+
+void Tracker::OnCommit(const std::vector<const v1::Event*>& events) {
+  absl::MutexLock lock(&state_mu_);
+  for (const v1::Event* event : events) state_.Apply(*event);
+  head_changed_.SignalAll();
+}
+
+absl::CivilDay Tracker::Today() const {
+  return absl::ToCivilDay(options_.clock->Now(), options_.zone);
+}
+
+uint64_t Tracker::HeadPosition() const {
+  absl::MutexLock lock(&state_mu_);
+  return state_.position();
+}
+
+uint64_t Tracker::WaitForHeadBeyond(uint64_t position,
+                                    absl::Duration timeout) const {
+  absl::MutexLock lock(&state_mu_);
+  const absl::Time deadline = absl::Now() + timeout;
+  while (state_.position() <= position) {
+    if (head_changed_.WaitWithDeadline(&state_mu_, deadline)) break;
+  }
+  return state_.position();
+}
+
+absl::StatusOr<v1::LoadPlanResponse> Tracker::LoadPlan(
+    const Caller& caller, const v1::LoadPlanRequest& request) {
+  KOERS_RETURN_IF_ERROR(CheckCoordinator(caller, "load a plan"));
+  KOERS_RETURN_IF_ERROR(ValidatePlanDocument(request.plan()));
+  if (request.reason().empty() || request.reason().size() > kMaxReason) {
+    return absl::InvalidArgumentError(absl::StrCat("reason: required, at most ",
+                                                   kMaxReason, " bytes, got ",
+                                                   request.reason().size()));
+  }
+  absl::CivilDay effective = Today();
+  if (!request.effective_date().empty()) {
+    KOERS_ASSIGN_OR_RETURN(
+        effective,
+        storage::ParseIsoDate(request.effective_date(), "effective_date"));
+  }
+  absl::MutexLock exclusive(&plan_mu_);
+  PlanDiff diff;
+  {
+    absl::ReaderMutexLock lock(&state_mu_);
+    KOERS_ASSIGN_OR_RETURN(diff, DiffPlan(state_, request.plan(), effective,
+                                          request.reason(), caller.name));
+  }
+  v1::LoadPlanResponse response;
+  for (v1::PlanChange& change : diff.changes) {
+    *response.add_changes() = std::move(change);
+  }
+  if (request.dry_run() || diff.events.empty()) return response;
+  storage::AppendRequest append;
+  append.events = std::move(diff.events);
+  KOERS_ASSIGN_OR_RETURN(const storage::AppendResult appended,
+                         log_->Append(std::move(append)));
+  for (const storage::AppendedEvent& event : appended.events) {
+    *response.add_results() =
+        ToWriteResult(event, appended.record_time, appended.duplicate);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetPlanResponse> Tracker::GetPlan(
+    const v1::GetPlanRequest& request) const {
+  absl::CivilDay day = Today();
+  if (!request.as_of_date().empty()) {
+    KOERS_ASSIGN_OR_RETURN(
+        day, storage::ParseIsoDate(request.as_of_date(), "as_of_date"));
+  }
+  v1::GetPlanResponse response;
+  response.set_as_of_date(storage::FormatIsoDate(day));
+  absl::ReaderMutexLock lock(&state_mu_);
+  *response.mutable_plan() = state_.PlanAsOf(day);
+  response.set_position(state_.position());
+  return response;
+}
+
+absl::StatusOr<v1::Event> Tracker::FindRetry(
+    const Caller& caller, const v1::Submission& submission) const {
+  const std::string& id = OptionsOf(submission).event_id();
+  if (id.empty()) return absl::NotFoundError("no client event id");
+  absl::StatusOr<v1::Event> stored = log_->ReadEvent(id);
+  // A malformed id is reported by validation, with its field name.
+  if (absl::IsInvalidArgument(stored.status())) {
+    return absl::NotFoundError("malformed client event id");
+  }
+  KOERS_RETURN_IF_ERROR(stored.status());
+  if (!IsSameWrite(*stored, submission, caller)) {
+    return absl::AlreadyExistsError(absl::StrCat(
+        "options.event_id: ", id, " is already stored at position ",
+        stored->position(),
+        " with different content; a retry must resend the same write, and a "
+        "new write needs a new id"));
+  }
+  return stored;
+}
+
+absl::StatusOr<v1::WriteResult> Tracker::Submit(
+    const Caller& caller, const v1::Submission& submission) {
+  return std::move(SubmitEach(caller, {submission}, false).front());
+}
+
+std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
+    const Caller& caller, const std::vector<v1::Submission>& submissions,
+    bool dry_run) {
+  std::vector<absl::StatusOr<v1::WriteResult>> results(
+      submissions.size(), absl::UnknownError("not processed"));
+  // Indices still to write; guarded conflicts come back for another round.
+  std::vector<size_t> open(submissions.size());
+  for (size_t i = 0; i < open.size(); ++i) open[i] = i;
+
+  absl::ReaderMutexLock shared(&plan_mu_);
+  for (int round = 0; round <= kGuardRetries && !open.empty(); ++round) {
+    std::vector<size_t> appending;
+    std::vector<storage::AppendRequest> requests;
+    std::vector<bool> guarded;
+    {
+      SubmissionContext context;
+      context.caller = &caller;
+      context.today = Today();
+      context.read_event = [this](absl::string_view id) {
+        return log_->ReadEvent(id);
+      };
+      absl::ReaderMutexLock lock(&state_mu_);
+      context.state = &state_;
+      for (size_t index : open) {
+        absl::StatusOr<v1::Event> retry = FindRetry(caller, submissions[index]);
+        if (!absl::IsNotFound(retry.status())) {
+          results[index] =
+              retry.ok()
+                  ? absl::StatusOr<v1::WriteResult>(DuplicateResult(*retry))
+                  : retry.status();
+          continue;
+        }
+        absl::StatusOr<PreparedWrite> write =
+            PrepareWrite(context, submissions[index], "");
+        if (!write.ok() || dry_run) {
+          results[index] =
+              write.ok() ? absl::StatusOr<v1::WriteResult>(v1::WriteResult())
+                         : write.status();
+          continue;
+        }
+        appending.push_back(index);
+        guarded.push_back(write->guarded);
+        requests.push_back(SingleAppend(*std::move(write)));
+      }
+    }
+    open.clear();
+    std::vector<absl::StatusOr<storage::AppendResult>> appended =
+        log_->AppendEach(std::move(requests));
+    for (size_t k = 0; k < appended.size(); ++k) {
+      const size_t index = appending[k];
+      if (absl::IsAborted(appended[k].status()) && guarded[k] &&
+          round < kGuardRetries) {
+        open.push_back(index);
+        continue;
+      }
+      if (!appended[k].ok()) {
+        results[index] = appended[k].status();
+        continue;
+      }
+      results[index] =
+          ToWriteResult(appended[k]->events.front(), appended[k]->record_time,
+                        appended[k]->duplicate);
+    }
+  }
+  return results;
+}
+
+absl::StatusOr<v1::SubmitBatchResponse> Tracker::SubmitBatch(
+    const Caller& caller, const v1::SubmitBatchRequest& request) {
+  const int count = request.submissions_size();
+  if (count == 0 ||
+      static_cast<size_t>(count) > options_.max_batch_submissions) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("submissions: ", count, " given; a batch holds 1 to ",
+                     options_.max_batch_submissions));
+  }
+  absl::ReaderMutexLock shared(&plan_mu_);
+  for (int round = 0;; ++round) {
+    bool guard_conflict = false;
+    absl::StatusOr<v1::SubmitBatchResponse> response =
+        TrySubmitBatch(caller, request, &guard_conflict);
+    if (!guard_conflict || round == kGuardRetries) return response;
+  }
+}
+
+absl::StatusOr<v1::SubmitBatchResponse> Tracker::TrySubmitBatch(
+    const Caller& caller, const v1::SubmitBatchRequest& request,
+    bool* retry_guard_conflict) {
+  v1::SubmitBatchResponse response;
+  storage::AppendRequest append;
+  absl::flat_hash_map<std::string, int> checked_streams;
+  bool guarded = false;
+  {
+    SubmissionContext context;
+    context.caller = &caller;
+    context.today = Today();
+    context.read_event = [this](absl::string_view id) {
+      return log_->ReadEvent(id);
+    };
+    absl::ReaderMutexLock lock(&state_mu_);
+    context.state = &state_;
+    int retries = 0;
+    for (int i = 0; i < request.submissions_size(); ++i) {
+      const v1::Submission& submission = request.submissions(i);
+      absl::StatusOr<v1::Event> retry = FindRetry(caller, submission);
+      if (retry.ok()) {
+        ++retries;
+        *response.add_results() = DuplicateResult(*retry);
+        continue;
+      }
+      if (!absl::IsNotFound(retry.status())) return retry.status();
+      if (retries > 0) break;
+      const std::string field = absl::StrCat("submissions[", i, "]");
+      KOERS_ASSIGN_OR_RETURN(PreparedWrite write,
+                             PrepareWrite(context, submission, field));
+      if (write.expectation.has_value()) {
+        const std::string& stream = write.expectation->stream;
+        auto [it, inserted] = checked_streams.emplace(stream, i);
+        if (!inserted) {
+          return absl::InvalidArgumentError(absl::StrCat(
+              field, ": writes to ", stream, " under a revision check, as ",
+              "submissions[", it->second,
+              "] does; one status change per action, one correction per "
+              "indicator and one expected revision per stream in a batch"));
+        }
+        guarded = guarded || write.guarded;
+        append.expectations.push_back(*write.expectation);
+      }
+      append.events.push_back(std::move(write.event));
+    }
+    if (retries == request.submissions_size()) return response;
+    if (retries > 0) {
+      return absl::AlreadyExistsError(
+          "submissions: some carry event ids that are already stored and "
+          "others are new; a retry must resend the original batch exactly");
+    }
+  }
+  if (request.dry_run()) return v1::SubmitBatchResponse();
+  absl::StatusOr<storage::AppendResult> appended =
+      log_->Append(std::move(append));
+  if (absl::IsAborted(appended.status()) && guarded) {
+    *retry_guard_conflict = true;
+  }
+  KOERS_RETURN_IF_ERROR(appended.status());
+  for (const storage::AppendedEvent& event : appended->events) {
+    *response.add_results() =
+        ToWriteResult(event, appended->record_time, appended->duplicate);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::GetProgressResponse> Tracker::GetProgress() const {
+  const absl::CivilDay today = Today();
+  absl::ReaderMutexLock lock(&state_mu_);
+  return BuildProgress(state_, today);
+}
+
+absl::StatusOr<v1::GetHistoryResponse> Tracker::GetHistory(
+    const v1::GetHistoryRequest& request) const {
+  if (!storage::IsValidStreamName(request.id())) {
+    return absl::InvalidArgumentError(absl::StrCat(
+        "id: \"", request.id().substr(0, 64),
+        "\" is not an action, indicator or plan id (like SD1.A3.I2)"));
+  }
+  absl::StatusOr<std::vector<v1::Event>> events = log_->ReadStream(
+      request.id(), 0, storage::ReadDirection::kForward, kMaxHistory);
+  if (absl::IsNotFound(events.status())) {
+    return absl::NotFoundError(
+        absl::StrCat("id: ", request.id(), " has no history in this plan"));
+  }
+  KOERS_RETURN_IF_ERROR(events.status());
+  v1::GetHistoryResponse response;
+  response.set_id(request.id());
+  absl::ReaderMutexLock lock(&state_mu_);
+  const IndicatorRecord* indicator = state_.FindIndicator(request.id());
+  for (v1::Event& event : *events) {
+    v1::HistoryEntry* entry = response.add_entries();
+    if (indicator != nullptr) {
+      auto value = indicator->value_index.find(event.event_id());
+      if (value != indicator->value_index.end()) {
+        entry->set_superseded_by(
+            indicator->values[value->second].superseded_by);
+      }
+    }
+    *entry->mutable_event() = std::move(event);
+  }
+  return response;
+}
+
+absl::StatusOr<v1::ReadEventsResponse> Tracker::ReadEvents(
+    const v1::ReadEventsRequest& request) const {
+  const uint32_t limit = request.limit() == 0 ? 100 : request.limit();
+  if (limit > options_.max_read_events) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: ", limit, " is more than the maximum, ",
+                     options_.max_read_events));
+  }
+  v1::ReadEventsResponse response;
+  response.set_head_position(log_->Head().position);
+  KOERS_ASSIGN_OR_RETURN(std::vector<v1::Event> events,
+                         log_->ReadAll(request.from_position(), limit));
+  for (v1::Event& event : events) *response.add_events() = std::move(event);
+  return response;
+}
+
+absl::StatusOr<v1::VerifyResponse> Tracker::Verify() const {
+  KOERS_ASSIGN_OR_RETURN(const storage::VerifyReport report, log_->Verify());
+  const storage::LogHead head = log_->Head();
+  v1::VerifyResponse response;
+  response.set_ok(report.ok);
+  response.set_events_checked(report.events_checked);
+  response.set_broken_position(report.broken_position);
+  response.set_reason(report.reason);
+  response.set_head_position(head.position);
+  response.set_head_hash(storage::HexEncode(head.hash));
+  return response;
+}
+
+}  // namespace koers::services

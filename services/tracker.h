@@ -1,0 +1,122 @@
+// Tracker: Koers's domain service. It owns the event log and the plan state
+// derived from it, and answers every request of the API in domain terms
+// (absl::Status, protobuf messages), with no gRPC in sight.
+//
+// Writes are validated against the current plan, authorised for the caller,
+// and appended durably; the plan state follows every commit before the write
+// returns, so a read after an acknowledged write sees it.
+//
+// Concurrency: all methods are thread-safe. Plan loads exclude ingestion
+// (so a definition cannot change between a write's validation and its
+// append); ingestion calls run concurrently and share synced writes.
+#ifndef KOERS_SERVICES_TRACKER_H_
+#define KOERS_SERVICES_TRACKER_H_
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "absl/base/thread_annotations.h"
+#include "absl/status/statusor.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/time.h"
+#include "koers/v1/ingest_service.pb.h"
+#include "koers/v1/plan_service.pb.h"
+#include "koers/v1/query_service.pb.h"
+#include "services/caller.h"
+#include "services/plan_state.h"
+#include "storage/clock.h"
+#include "storage/event_log.h"
+
+namespace koers::services {
+
+struct TrackerOptions {
+  // Not owned; must outlive the tracker.
+  const storage::Clock* clock = storage::SystemClock::Get();
+  // The plan's calendar: "today" is the civil day of clock->Now() here.
+  absl::TimeZone zone = absl::UTCTimeZone();
+  // Limits on one request.
+  size_t max_batch_submissions = 1000;
+  uint32_t max_read_events = 1000;
+};
+
+class Tracker {
+ public:
+  // Opens (or creates) the event log in `data_dir` and replays it into the
+  // plan state. Errors as EventLog::Open.
+  static absl::StatusOr<std::unique_ptr<Tracker>> Open(
+      const std::string& data_dir, const TrackerOptions& options);
+
+  Tracker(const Tracker&) = delete;
+  Tracker& operator=(const Tracker&) = delete;
+  ~Tracker();
+
+  // PlanService. LoadPlan: coordinators only; see LoadPlanRequest.
+  absl::StatusOr<v1::LoadPlanResponse> LoadPlan(
+      const Caller& caller, const v1::LoadPlanRequest& request);
+  absl::StatusOr<v1::GetPlanResponse> GetPlan(
+      const v1::GetPlanRequest& request) const;
+
+  // IngestService. One write, durable when it returns.
+  absl::StatusOr<v1::WriteResult> Submit(const Caller& caller,
+                                         const v1::Submission& submission);
+  // All or nothing. At most one status change per action and one correction
+  // per corrected event in a batch.
+  absl::StatusOr<v1::SubmitBatchResponse> SubmitBatch(
+      const Caller& caller, const v1::SubmitBatchRequest& request);
+  // Each submission stands alone (its own result, in order); they share
+  // synced writes. With dry_run, validates only (an OK result is empty).
+  std::vector<absl::StatusOr<v1::WriteResult>> SubmitEach(
+      const Caller& caller, const std::vector<v1::Submission>& submissions,
+      bool dry_run);
+
+  // QueryService.
+  absl::StatusOr<v1::GetProgressResponse> GetProgress() const;
+  absl::StatusOr<v1::GetHistoryResponse> GetHistory(
+      const v1::GetHistoryRequest& request) const;
+  absl::StatusOr<v1::ReadEventsResponse> ReadEvents(
+      const v1::ReadEventsRequest& request) const;
+  absl::StatusOr<v1::VerifyResponse> Verify() const;
+
+  // The last committed position.
+  uint64_t HeadPosition() const;
+  // Waits until the head passes `position` or `timeout` elapses; returns the
+  // head. For live subscriptions.
+  uint64_t WaitForHeadBeyond(uint64_t position, absl::Duration timeout) const;
+
+  storage::EventLog& log() { return *log_; }
+
+ private:
+  explicit Tracker(const TrackerOptions& options);
+  absl::Status Replay();
+  void OnCommit(const std::vector<const v1::Event*>& events);
+  absl::CivilDay Today() const;
+  // A stored event when `submission` names an event id that is stored:
+  // OK(event) for a faithful retry, ALREADY_EXISTS for other content,
+  // NotFound when the id is new or absent.
+  absl::StatusOr<v1::Event> FindRetry(const Caller& caller,
+                                      const v1::Submission& submission) const;
+  absl::StatusOr<v1::SubmitBatchResponse> TrySubmitBatch(
+      const Caller& caller, const v1::SubmitBatchRequest& request,
+      bool* retry_guard_conflict) ABSL_SHARED_LOCKS_REQUIRED(plan_mu_);
+
+  const TrackerOptions options_;
+  std::unique_ptr<storage::EventLog> log_;
+
+  // Shared by ingestion, exclusive for plan loads.
+  mutable absl::Mutex plan_mu_;
+
+  // The plan state and the head it reflects; updated on every commit.
+  mutable absl::Mutex state_mu_;
+  PlanState state_ ABSL_GUARDED_BY(state_mu_);
+  mutable absl::CondVar head_changed_;
+};
+
+// The write's outcome on the wire, from the log's.
+v1::WriteResult ToWriteResult(const storage::AppendedEvent& event,
+                              absl::Time record_time, bool duplicate);
+
+}  // namespace koers::services
+
+#endif  // KOERS_SERVICES_TRACKER_H_
