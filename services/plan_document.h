@@ -12,8 +12,10 @@ namespace koers::services {
 
 // Limits of one plan document.
 inline constexpr int kMaxObjectives = 20;
-inline constexpr int kMaxActions = 1000;
-inline constexpr int kMaxIndicators = 5000;
+// A plan at these sizes, even replaced whole (every definition withdrawn
+// and a new one defined), fits one append of the event log (10,000 events).
+inline constexpr int kMaxActions = 500;
+inline constexpr int kMaxIndicators = 3000;
 
 // OK when `plan` is a well-formed plan document; otherwise InvalidArgument
 // for the first rule broken, whose message starts with the field's path (for
