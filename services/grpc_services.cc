@@ -236,7 +236,7 @@ grpc::Status QueryServiceImpl::Subscribe(
         absl::StrCat("this server already serves ", limits_.max_subscribers,
                      " subscriptions; try again later"));
   }
-  const grpc::Status status =
+  grpc::Status status =
       Stream(context, std::max<uint64_t>(request->from_position(), 1), writer);
   subscribers_.fetch_sub(1);
   return status;

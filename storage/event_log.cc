@@ -143,7 +143,7 @@ EventLog::Impl::Impl(std::unique_ptr<rocksdb::DB> db,
     : db_(std::move(db)),
       handles_(std::move(handles)),
       cf_(families),
-      options_(options) {}
+      options_(std::move(options)) {}
 
 EventLog::Impl::~Impl() {
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {

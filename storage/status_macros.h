@@ -24,9 +24,13 @@
   KOERS_ASSIGN_OR_RETURN_IMPL(             \
       KOERS_STATUS_MACROS_CONCAT(koers_statusor_, __LINE__), lhs, rexpr)
 
+// `statusor` is a fresh identifier and `lhs` may be a declaration: neither
+// can take parentheses.
+// NOLINTBEGIN(bugprone-macro-parentheses)
 #define KOERS_ASSIGN_OR_RETURN_IMPL(statusor, lhs, rexpr)  \
   auto statusor = (rexpr);                                 \
   if (!statusor.ok()) return std::move(statusor).status(); \
   lhs = std::move(statusor).value()
+// NOLINTEND(bugprone-macro-parentheses)
 
 #endif  // KOERS_STORAGE_STATUS_MACROS_H_
