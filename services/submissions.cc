@@ -288,6 +288,7 @@ absl::StatusOr<Derived> ValidateStatusChange(
   const std::vector<v1::ActionStatus> next = NextStatuses(derived.from_status);
   if (std::find(next.begin(), next.end(), r.status()) == next.end()) {
     std::vector<std::string> allowed;
+    allowed.reserve(next.size());
     for (v1::ActionStatus status : next) allowed.push_back(StatusLabel(status));
     return absl::FailedPreconditionError(
         absl::StrCat(v.Field("status"), ": action ", r.action_id(), " is ",
