@@ -4,6 +4,7 @@
 
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_join.h"
+#include "storage/status_macros.h"
 
 namespace koers::services {
 
@@ -16,24 +17,26 @@ absl::Status CheckCoordinator(const Caller& caller, absl::string_view what) {
                    what, "; only coordinators may"));
 }
 
-absl::Status CheckMayWriteFor(const Caller& caller, const v1::Action& action) {
-  switch (caller.role) {
-    case v1::ROLE_COORDINATOR:
-      return absl::OkStatus();
-    case v1::ROLE_REPORTER:
-      if (std::find(caller.entities.begin(), caller.entities.end(),
-                    action.reporting_entity()) != caller.entities.end()) {
-        return absl::OkStatus();
-      }
-      return absl::PermissionDeniedError(absl::StrCat(
-          caller.name, " reports for ", absl::StrJoin(caller.entities, ", "),
-          ", not for ", action.reporting_entity(), " which reports on action ",
-          action.id()));
-    default:
-      return absl::PermissionDeniedError(
-          absl::StrCat(caller.name, " (", v1::Role_Name(caller.role),
-                       ") may not write; evaluators read only"));
+absl::Status CheckMayWrite(const Caller& caller) {
+  if (caller.role == v1::ROLE_COORDINATOR || caller.role == v1::ROLE_REPORTER) {
+    return absl::OkStatus();
   }
+  return absl::PermissionDeniedError(
+      absl::StrCat(caller.name, " (", v1::Role_Name(caller.role),
+                   ") may not write; evaluators read only"));
+}
+
+absl::Status CheckMayWriteFor(const Caller& caller, const v1::Action& action) {
+  KOERS_RETURN_IF_ERROR(CheckMayWrite(caller));
+  if (caller.role == v1::ROLE_COORDINATOR ||
+      std::find(caller.entities.begin(), caller.entities.end(),
+                action.reporting_entity()) != caller.entities.end()) {
+    return absl::OkStatus();
+  }
+  return absl::PermissionDeniedError(absl::StrCat(
+      caller.name, " reports for ", absl::StrJoin(caller.entities, ", "),
+      ", not for ", action.reporting_entity(), ", which reports on action ",
+      action.id()));
 }
 
 }  // namespace koers::services

@@ -28,6 +28,10 @@ Caller LocalCaller();
 // operation, for the message ("load a plan").
 absl::Status CheckCoordinator(const Caller& caller, absl::string_view what);
 
+// PermissionDenied unless the caller's role may write at all (coordinators
+// and reporters).
+absl::Status CheckMayWrite(const Caller& caller);
+
 // PermissionDenied unless the caller may write for `action`: coordinators
 // always, reporters when the action's reporting entity is one of theirs,
 // evaluators never.

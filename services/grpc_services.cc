@@ -16,7 +16,8 @@ namespace {
 constexpr absl::string_view kBearer = "Bearer ";
 // Items of a streamed push validated and written together.
 constexpr size_t kStreamChunk = 256;
-constexpr uint64_t kMaxStreamItems = 100000;
+constexpr size_t kMaxStreamItems = 100000;
+constexpr size_t kMaxStreamBytes = 64 << 20;
 // How long a live subscription waits for news before checking whether the
 // client went away.
 constexpr absl::Duration kLivePoll = absl::Milliseconds(250);
@@ -44,11 +45,13 @@ v1::ItemResult ToItemResult(uint64_t index,
     item.set_outcome(v1::ItemResult::OUTCOME_REJECTED);
     item.set_code(static_cast<int32_t>(result.status().code()));
     item.set_message(std::string(result.status().message()));
+  } else if (result->duplicate()) {
+    item.set_outcome(v1::ItemResult::OUTCOME_DUPLICATE);
+    *item.mutable_result() = *result;
   } else if (dry_run) {
     item.set_outcome(v1::ItemResult::OUTCOME_VALID);
   } else {
-    item.set_outcome(result->duplicate() ? v1::ItemResult::OUTCOME_DUPLICATE
-                                         : v1::ItemResult::OUTCOME_ACCEPTED);
+    item.set_outcome(v1::ItemResult::OUTCOME_ACCEPTED);
     *item.mutable_result() = *result;
   }
   return item;
@@ -149,35 +152,41 @@ grpc::Status IngestServiceImpl::StreamSubmit(
     v1::StreamSubmitResponse* response) {
   absl::StatusOr<Caller> caller = auth_->Authenticate(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
+  // The whole stream is read before anything is written: a stream that
+  // breaks off (an error, a cancel, an oversized message) writes nothing,
+  // and the client resends it whole.
   bool dry_run = false;
-  uint64_t index = 0;
+  size_t bytes = 0;
+  std::vector<v1::Submission> items;
   v1::StreamSubmitRequest message;
-  std::vector<v1::Submission> chunk;
-  auto flush = [&] {
+  while (reader->Read(&message)) {
+    if (items.empty()) dry_run = message.dry_run();
+    bytes += message.ByteSizeLong();
+    if (items.size() == kMaxStreamItems || bytes > kMaxStreamBytes) {
+      return grpc::Status(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          absl::StrCat("a stream takes at most ", kMaxStreamItems,
+                       " items and ", kMaxStreamBytes >> 20,
+                       " MiB; nothing of this stream was written. Split the "
+                       "push into smaller streams"));
+    }
+    items.push_back(std::move(*message.mutable_submission()));
+  }
+  if (context->IsCancelled()) {
+    return grpc::Status(grpc::StatusCode::CANCELLED,
+                        "the stream broke off; nothing was written");
+  }
+  for (size_t first = 0; first < items.size(); first += kStreamChunk) {
+    const size_t count = std::min(kStreamChunk, items.size() - first);
+    const std::vector<v1::Submission> chunk(items.begin() + first,
+                                            items.begin() + first + count);
     const auto results = tracker_->SubmitEach(*caller, chunk, dry_run);
-    const uint64_t first = index - chunk.size();
     for (size_t k = 0; k < results.size(); ++k) {
       v1::ItemResult* item = response->add_items();
       *item = ToItemResult(first + k, results[k], dry_run);
       Count(*item, response);
     }
-    chunk.clear();
-  };
-  while (reader->Read(&message)) {
-    if (index == 0) dry_run = message.dry_run();
-    if (index >= kMaxStreamItems) {
-      return grpc::Status(
-          grpc::StatusCode::RESOURCE_EXHAUSTED,
-          absl::StrCat("a stream takes at most ", kMaxStreamItems,
-                       " items; the first ", kMaxStreamItems,
-                       " were not written. Split the push into streams of at "
-                       "most that many"));
-    }
-    chunk.push_back(std::move(*message.mutable_submission()));
-    ++index;
-    if (chunk.size() == kStreamChunk) flush();
   }
-  if (!chunk.empty()) flush();
   return grpc::Status::OK;
 }
 
@@ -248,6 +257,13 @@ grpc::Status QueryServiceImpl::Stream(
   bool live = false;
   v1::SubscribeResponse message;
   while (!context->IsCancelled()) {
+    if (shutting_down_) {
+      return grpc::Status(
+          grpc::StatusCode::UNAVAILABLE,
+          absl::StrCat("the server is shutting down; resubscribe with "
+                       "from_position=",
+                       next));
+    }
     const uint64_t head = tracker_->HeadPosition();
     // Only a live subscriber can fall behind; catching up from far back is
     // what it asked for. Writes block while the client does not read, so
@@ -271,7 +287,7 @@ grpc::Status QueryServiceImpl::Stream(
       continue;
     }
     if (!live) {
-      message.mutable_caught_up()->set_position(next - 1);
+      message.mutable_caught_up()->set_position(std::min(next - 1, head));
       if (!writer->Write(message)) return grpc::Status::CANCELLED;
       live = true;
     }

@@ -115,6 +115,10 @@ class QueryServiceImpl final : public v1::QueryService::Service {
                       const v1::VerifyRequest* request,
                       v1::VerifyResponse* response) override;
 
+  // Ends every subscription (UNAVAILABLE, with the position to resume from)
+  // and refuses new ones: the server is going down. Thread-safe.
+  void BeginShutdown() { shutting_down_ = true; }
+
  private:
   grpc::Status Stream(grpc::ServerContext* context, uint64_t from_position,
                       grpc::ServerWriter<v1::SubscribeResponse>* writer);
@@ -123,6 +127,7 @@ class QueryServiceImpl final : public v1::QueryService::Service {
   const CallAuthenticator* const auth_;
   const SubscriptionLimits limits_;
   std::atomic<int> subscribers_{0};
+  std::atomic<bool> shutting_down_{false};
 };
 
 }  // namespace koers::services

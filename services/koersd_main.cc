@@ -21,6 +21,7 @@
 #include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/auth.h"
 #include "services/sample_plan.h"
@@ -148,6 +149,9 @@ absl::Status LoadInitialPlan(Tracker& tracker, const std::string& plan_flag) {
 int Serve() {
   // Before any thread starts, so that every thread inherits the mask.
   pthread_sigmask(SIG_BLOCK, &ShutdownSignals(), nullptr);
+  // Debian's abseil checks every mutex acquisition for lock-order cycles, a
+  // cost on every call; the tests (with their own binaries) keep the check.
+  absl::SetMutexDeadlockDetectionMode(absl::OnDeadlockCycle::kIgnore);
 
   TrackerOptions tracker_options;
   if (!absl::LoadTimeZone(absl::GetFlag(FLAGS_timezone),
@@ -184,6 +188,13 @@ int Serve() {
   absl::StatusOr<std::unique_ptr<KoersServer>> server =
       KoersServer::Start(tracker->get(), registry.get(), options);
   if (!server.ok()) return Fail(server.status());
+  std::cout << "koersd: serving on port " << (*server)->port() << " ("
+            << options.listen << ", "
+            << (registry ? "principals from the auth file" : "local mode")
+            << "), data in " << data_dir << ", log head at position "
+            << (*tracker)->HeadPosition() << std::endl;
+  // Last, so that whoever waits for the port file finds a server that has
+  // said it serves.
   if (const std::string port_file = absl::GetFlag(FLAGS_port_file);
       !port_file.empty()) {
     if (absl::Status written = storage::WriteFileAtomically(
@@ -192,11 +203,6 @@ int Serve() {
       return Fail(written);
     }
   }
-  std::cout << "koersd: serving on port " << (*server)->port() << " ("
-            << options.listen << ", "
-            << (registry ? "principals from the auth file" : "local mode")
-            << "), data in " << data_dir << ", log head at position "
-            << (*tracker)->HeadPosition() << std::endl;
 
   int signal_number = 0;
   sigwait(&ShutdownSignals(), &signal_number);

@@ -1,5 +1,8 @@
 #include "services/server.h"
 
+#include <arpa/inet.h>
+#include <netinet/in.h>
+
 #include <utility>
 
 #include "absl/status/status.h"
@@ -101,6 +104,13 @@ absl::StatusOr<std::unique_ptr<KoersServer>> KoersServer::Start(
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
+  // Handlers block while their write is made durable. gRPC's defaults (one
+  // to two pollers) make it start and end a thread for nearly every call
+  // under load; keeping enough pollers alive removes that churn.
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, options.min_pollers);
+  builder.SetSyncServerOption(
+      grpc::ServerBuilder::SyncServerOption::MAX_POLLERS, options.max_pollers);
   builder.RegisterService(&server->ingest_);
   builder.RegisterService(&server->plan_);
   builder.RegisterService(&server->query_);
@@ -115,6 +125,11 @@ absl::StatusOr<std::unique_ptr<KoersServer>> KoersServer::Start(
 
 void KoersServer::Shutdown(absl::Duration grace) {
   if (server_ != nullptr) {
+    // Subscriptions never end by themselves: tell them to go first.
+    query_.BeginShutdown();
+    if (auto* health = server_->GetHealthCheckService(); health != nullptr) {
+      health->Shutdown();
+    }
     server_->Shutdown(std::chrono::system_clock::now() +
                       absl::ToChronoMilliseconds(grace));
   }

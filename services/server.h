@@ -29,6 +29,9 @@ struct ServerOptions {
   // Listen beyond loopback without TLS or without a principals file.
   bool allow_insecure_remote = false;
   int max_message_bytes = 4 << 20;
+  // Threads polling for calls: kept between these bounds.
+  int min_pollers = 2;
+  int max_pollers = 64;
   SubscriptionLimits subscriptions;
 };
 

@@ -113,7 +113,11 @@ class Validator {
                                               id.substr(0, 64),
                                               "\" is not in the plan"));
     }
-    KOERS_RETURN_IF_ERROR(CheckMayWriteFor(*context_.caller, *action));
+    if (absl::Status allowed = CheckMayWriteFor(*context_.caller, *action);
+        !allowed.ok()) {
+      return absl::PermissionDeniedError(
+          absl::StrCat(Field(name), ": ", allowed.message()));
+    }
     return action;
   }
 

@@ -4,6 +4,7 @@
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
+#include "absl/strings/ascii.h"
 #include "absl/strings/str_cat.h"
 #include "services/plan_diff.h"
 #include "services/plan_document.h"
@@ -43,6 +44,24 @@ storage::AppendRequest SingleAppend(PreparedWrite write) {
   }
   request.events.push_back(std::move(write.event));
   return request;
+}
+
+// InvalidArgument naming the submission that repeats an earlier one's id.
+absl::Status CheckDistinctEventIds(const v1::SubmitBatchRequest& request) {
+  absl::flat_hash_map<std::string, int> first_with_id;
+  for (int i = 0; i < request.submissions_size(); ++i) {
+    const v1::Submission& submission = request.submissions(i);
+    const std::string& id = OptionsOf(submission).event_id();
+    if (id.empty()) continue;
+    auto [it, inserted] = first_with_id.emplace(absl::AsciiStrToLower(id), i);
+    if (!inserted) {
+      return absl::InvalidArgumentError(
+          absl::StrCat("submissions[", i, "].", KindField(submission),
+                       ".options.event_id: ", id, " repeats submissions[",
+                       it->second, "]'s; every write needs its own id"));
+    }
+  }
+  return absl::OkStatus();
 }
 
 }  // namespace
@@ -193,10 +212,16 @@ absl::StatusOr<v1::WriteResult> Tracker::Submit(
 }
 
 std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
-    const Caller& caller, const std::vector<v1::Submission>& submissions,
+    const Caller& caller, absl::Span<const v1::Submission> submissions,
     bool dry_run) {
   std::vector<absl::StatusOr<v1::WriteResult>> results(
       submissions.size(), absl::UnknownError("not processed"));
+  // Decided before anything else, so that evaluators learn nothing about
+  // which event ids are stored.
+  if (absl::Status may_write = CheckMayWrite(caller); !may_write.ok()) {
+    for (auto& result : results) result = may_write;
+    return results;
+  }
   // Indices still to write; guarded conflicts come back for another round.
   std::vector<size_t> open(submissions.size());
   for (size_t i = 0; i < open.size(); ++i) open[i] = i;
@@ -268,6 +293,8 @@ absl::StatusOr<v1::SubmitBatchResponse> Tracker::SubmitBatch(
         absl::StrCat("submissions: ", count, " given; a batch holds 1 to ",
                      options_.max_batch_submissions));
   }
+  KOERS_RETURN_IF_ERROR(CheckMayWrite(caller));
+  KOERS_RETURN_IF_ERROR(CheckDistinctEventIds(request));
   absl::ReaderMutexLock shared(&plan_mu_);
   for (int round = 0;; ++round) {
     bool guard_conflict = false;

@@ -21,6 +21,7 @@
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
+#include "absl/types/span.h"
 #include "koers/v1/ingest_service.pb.h"
 #include "koers/v1/plan_service.pb.h"
 #include "koers/v1/query_service.pb.h"
@@ -68,7 +69,7 @@ class Tracker {
   // Each submission stands alone (its own result, in order); they share
   // synced writes. With dry_run, validates only (an OK result is empty).
   std::vector<absl::StatusOr<v1::WriteResult>> SubmitEach(
-      const Caller& caller, const std::vector<v1::Submission>& submissions,
+      const Caller& caller, absl::Span<const v1::Submission> submissions,
       bool dry_run);
 
   // QueryService.

@@ -1,0 +1,173 @@
+// koersd's lifecycle: a graceful shutdown (SIGTERM) while clients write keeps
+// every acknowledged write, and the safe default refuses to listen beyond
+// loopback without TLS and a principals file unless told otherwise.
+#include <signal.h>
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+#include <utility>
+#include <vector>
+
+#include "absl/container/flat_hash_map.h"
+#include "absl/strings/match.h"
+#include "absl/strings/str_cat.h"
+#include "absl/strings/str_join.h"
+#include "absl/synchronization/mutex.h"
+#include "absl/time/clock.h"
+#include "gmock/gmock.h"
+#include "gtest/gtest.h"
+#include "tests/integration/koers_client.h"
+#include "tests/integration/test_server.h"
+#include "tests/testing/status_matchers.h"
+#include "tests/testing/temp_dir.h"
+
+namespace koers::integration {
+namespace {
+
+using ::koers::testing::IsOk;
+using ::testing::HasSubstr;
+
+// Cumulative indicators without an upper bound: one per writer thread.
+constexpr const char* kWriterIndicators[] = {"SD1.A2.I1", "SD1.A2.I2",
+                                             "SD2.A1.I1", "SD3.A1.I1"};
+constexpr int kWritesBeforeSignal = 10;
+
+// A client that records measurements one after the other until a write
+// fails or it is told to stop, remembering the acknowledged ones.
+class Writer {
+ public:
+  Writer(KoersClient client, int number)
+      : client_(std::move(client)), number_(number) {}
+
+  void Run() {
+    for (uint64_t sequence = 0; !stop_.load(); ++sequence) {
+      const std::string id = ClientEventId(0x5d00 + number_, sequence);
+      absl::StatusOr<v1::WriteResult> written = client_.Submit(
+          Measurement(kWriterIndicators[number_], static_cast<double>(sequence),
+                      kPastDate, id));
+      absl::MutexLock lock(&mu_);
+      if (!written.ok()) {
+        last_error_ = written.status();
+        return;
+      }
+      acknowledged_[id] = written->position();
+    }
+  }
+
+  void Stop() { stop_.store(true); }
+  size_t AcknowledgedCount() {
+    absl::MutexLock lock(&mu_);
+    return acknowledged_.size();
+  }
+  // Event id -> position of every acknowledged write.
+  absl::flat_hash_map<std::string, uint64_t> Acknowledged() {
+    absl::MutexLock lock(&mu_);
+    return acknowledged_;
+  }
+  absl::Status LastError() {
+    absl::MutexLock lock(&mu_);
+    return last_error_;
+  }
+  const char* indicator() const { return kWriterIndicators[number_]; }
+
+ private:
+  KoersClient client_;
+  const int number_;
+  std::atomic<bool> stop_{false};
+  absl::Mutex mu_;
+  absl::Status last_error_ ABSL_GUARDED_BY(mu_);
+  absl::flat_hash_map<std::string, uint64_t> acknowledged_ ABSL_GUARDED_BY(mu_);
+};
+
+TEST(ShutdownTest, SigtermWhileWritingKeepsEveryAcknowledgedWrite) {
+  TestServer server({"--plan=sample"});
+  ASSERT_TRUE(server.status().ok()) << server.status();
+  std::vector<std::unique_ptr<Writer>> writers;
+  std::vector<std::thread> threads;
+  for (int i = 0; i < 4; ++i) {
+    writers.push_back(std::make_unique<Writer>(server.Client(), i));
+  }
+  for (auto& writer : writers) {
+    threads.emplace_back([&writer] { writer->Run(); });
+  }
+  const absl::Time deadline = absl::Now() + absl::Seconds(60);
+  for (auto& writer : writers) {
+    while (writer->AcknowledgedCount() < kWritesBeforeSignal &&
+           writer->LastError().ok() && absl::Now() < deadline) {
+      absl::SleepFor(absl::Milliseconds(10));
+    }
+  }
+
+  const int exit_code = server.Stop(SIGTERM);
+  for (auto& writer : writers) writer->Stop();
+  for (std::thread& thread : threads) thread.join();
+  EXPECT_EQ(exit_code, 0) << server.process().Log();
+  EXPECT_THAT(server.process().Log(), HasSubstr("stopped cleanly"));
+
+  ASSERT_THAT(server.Restart(), IsOk());
+  KoersClient client = server.Client();
+  size_t acknowledged = 0;
+  for (auto& writer : writers) {
+    SCOPED_TRACE(writer->indicator());
+    EXPECT_GE(writer->AcknowledgedCount(), kWritesBeforeSignal)
+        << writer->LastError();
+    ASSERT_OK_AND_ASSIGN(const v1::GetHistoryResponse history,
+                         client.GetHistory(writer->indicator()));
+    absl::flat_hash_map<std::string, uint64_t> stored;
+    for (const v1::HistoryEntry& entry : history.entries()) {
+      stored[entry.event().event_id()] = entry.event().position();
+    }
+    for (const auto& [id, position] : writer->Acknowledged()) {
+      auto found = stored.find(id);
+      ASSERT_NE(found, stored.end())
+          << "acknowledged write " << id << " at position " << position
+          << " is lost";
+      EXPECT_EQ(found->second, position) << id;
+      ++acknowledged;
+    }
+  }
+  ASSERT_OK_AND_ASSIGN(const v1::VerifyResponse verified, client.Verify());
+  EXPECT_TRUE(verified.ok()) << verified.reason();
+  EXPECT_EQ(verified.events_checked(), verified.head_position());
+  EXPECT_GE(verified.head_position(), acknowledged);
+}
+
+TEST(StartupTest, RefusesToListenBeyondLoopbackWithoutTlsAndPrincipals) {
+  testing::TempDir dir;
+  const std::string auth_file = dir.Sub("principals.json");
+  ASSERT_THAT(AddPrincipal(auth_file, "coordinator", "coordinator"), IsOk());
+  for (const std::vector<std::string>& flags :
+       {std::vector<std::string>{"--listen=0.0.0.0:0"},
+        std::vector<std::string>{"--listen=0.0.0.0:0",
+                                 "--auth_file=" + auth_file}}) {
+    SCOPED_TRACE(absl::StrJoin(flags, " "));
+    std::vector<std::string> args = {"--data_dir=" + dir.Sub("data")};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const CommandResult refused = RunKoersd(args, dir.Sub("refused"));
+    EXPECT_NE(refused.exit_code, 0);
+    EXPECT_THAT(refused.err, HasSubstr("refusing"));
+    EXPECT_THAT(refused.err, HasSubstr("TLS"));
+  }
+}
+
+TEST(StartupTest, AllowInsecureRemoteListensBeyondLoopback) {
+  TestServer server(
+      {"--plan=sample", "--listen=0.0.0.0:0", "--allow_insecure_remote"});
+  ASSERT_TRUE(server.status().ok()) << server.status();
+  // koersd announces its address just after it writes its port file.
+  const absl::Time deadline = absl::Now() + absl::Seconds(10);
+  while (!absl::StrContains(server.process().Log(), "serving on port") &&
+         absl::Now() < deadline) {
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  EXPECT_THAT(server.process().Log(), HasSubstr("(0.0.0.0:0, local mode)"));
+  // Reached through the loopback address only.
+  KoersClient client = server.Client();
+  EXPECT_GT(HeadOf(client), 0u);
+}
+
+}  // namespace
+}  // namespace koers::integration
