@@ -6,6 +6,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 deploy/install-deps.sh
+export CCACHE_BASEDIR="$PWD"
 cmake --preset release >/dev/null
 cmake --build --preset release -j"$(nproc)" --target koersd koers
 data_dir="${KOERS_DATA_DIR:-./koers-data}"
