@@ -713,6 +713,8 @@ std::vector<v1::StreamSubmitRequest> StreamMessages(MeasurementMaker& maker,
   for (v1::StreamSubmitRequest& message : messages) {
     *message.mutable_submission() = maker.NextSubmission();
   }
+  // koersd writes a stream only once its last message commits it.
+  if (!messages.empty()) messages.back().set_commit(true);
   return messages;
 }
 

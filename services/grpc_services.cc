@@ -152,16 +152,20 @@ grpc::Status IngestServiceImpl::StreamSubmit(
     v1::StreamSubmitResponse* response) {
   absl::StatusOr<Caller> caller = auth_->Authenticate(*context);
   if (!caller.ok()) return ToGrpcStatus(caller.status());
-  // The whole stream is read before anything is written: a stream that
-  // breaks off (an error, a cancel, an oversized message) writes nothing,
-  // and the client resends it whole.
+  // The whole stream is read before anything is written, and only a stream
+  // the client committed is written: gRPC's sync reader cannot tell a clean
+  // end from one broken off (an error, a cancel, an oversized message).
   bool dry_run = false;
+  bool committed = false;
   size_t bytes = 0;
+  size_t messages = 0;
   std::vector<v1::Submission> items;
   v1::StreamSubmitRequest message;
-  while (reader->Read(&message)) {
-    if (items.empty()) dry_run = message.dry_run();
+  while (!committed && reader->Read(&message)) {
+    if (messages++ == 0) dry_run = message.dry_run();
+    committed = message.commit();
     bytes += message.ByteSizeLong();
+    if (!message.has_submission()) continue;
     if (items.size() == kMaxStreamItems || bytes > kMaxStreamBytes) {
       return grpc::Status(
           grpc::StatusCode::RESOURCE_EXHAUSTED,
@@ -172,9 +176,11 @@ grpc::Status IngestServiceImpl::StreamSubmit(
     }
     items.push_back(std::move(*message.mutable_submission()));
   }
-  if (context->IsCancelled()) {
-    return grpc::Status(grpc::StatusCode::CANCELLED,
-                        "the stream broke off; nothing was written");
+  if (!committed) {
+    return grpc::Status(
+        grpc::StatusCode::FAILED_PRECONDITION,
+        "the stream ended without a message with commit set; nothing was "
+        "written");
   }
   for (size_t first = 0; first < items.size(); first += kStreamChunk) {
     const size_t count = std::min(kStreamChunk, items.size() - first);

@@ -216,8 +216,13 @@ bool SubmissionStream::Write(const v1::Submission& submission, bool dry_run,
   return writer_->Write(message, options);
 }
 
-absl::StatusOr<v1::StreamSubmitResponse> SubmissionStream::Finish() {
+absl::StatusOr<v1::StreamSubmitResponse> SubmissionStream::Finish(bool commit) {
   finished_ = true;
+  if (commit) {
+    v1::StreamSubmitRequest last;
+    last.set_commit(true);
+    writer_->Write(last);
+  }
   writer_->WritesDone();
   const grpc::Status status = writer_->Finish();
   if (!status.ok()) return FromGrpc(status);

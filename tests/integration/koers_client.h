@@ -101,7 +101,9 @@ class SubmissionStream {
   bool Write(const v1::Submission& submission, bool dry_run = false,
              bool buffered = false);
   // Closes the sending side; the answer, or why the call failed.
-  absl::StatusOr<v1::StreamSubmitResponse> Finish();
+  // Sends the commit message (unless `commit` is false), closes the stream
+  // and waits for the answer.
+  absl::StatusOr<v1::StreamSubmitResponse> Finish(bool commit = true);
 
  private:
   grpc::ClientContext context_;

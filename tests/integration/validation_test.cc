@@ -314,5 +314,16 @@ TEST_F(ValidationTest, StreamEndedByAnOversizedMessageWritesNothing) {
   ExpectHeadIs(client, head);
 }
 
+TEST_F(ValidationTest, StreamClosedWithoutCommitWritesNothing) {
+  KoersClient client = Client();
+  const uint64_t head = HeadOf(client);
+  std::unique_ptr<SubmissionStream> stream = client.OpenStream();
+  ASSERT_TRUE(stream->Write(FicheUpdate("SD2.A2", 2026)));
+  EXPECT_THAT(stream->Finish(/*commit=*/false),
+              StatusIs(absl::StatusCode::kFailedPrecondition,
+                       HasSubstr("without a message with commit set")));
+  ExpectHeadIs(client, head);
+}
+
 }  // namespace
 }  // namespace koers::integration
