@@ -8,7 +8,6 @@
 // EventLog and (b) N threads putting one event's stored bytes into a fresh
 // RocksDB with sync=true. It prints a table of medians over the repetitions
 // and one machine-readable RESULT line per row.
-#include <sys/utsname.h>
 
 #include <algorithm>
 #include <atomic>
@@ -37,6 +36,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/bench_util.h"
 #include "koers/v1/events.pb.h"
 #include "rocksdb/db.h"
 #include "rocksdb/iostats_context.h"
@@ -142,32 +142,6 @@ double PercentileMicros(const Sample& sample, double q) {
 double PerWrite(uint64_t ops, uint64_t writes) {
   return writes > 0 ? static_cast<double>(ops) / static_cast<double>(writes)
                     : 0;
-}
-
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const size_t mid = values.size() / 2;
-  if (values.size() % 2 == 1) return values[mid];
-  return (values[mid - 1] + values[mid]) / 2;
-}
-
-double MedianOf(const std::vector<Sample>& samples,
-                const std::function<double(const Sample&)>& metric) {
-  std::vector<double> values;
-  values.reserve(samples.size());
-  for (const Sample& sample : samples) values.push_back(metric(sample));
-  return Median(std::move(values));
-}
-
-double LoadAverage() {
-  double load[1] = {0};
-  return getloadavg(load, 1) == 1 ? load[0] : -1;
-}
-
-std::string KernelRelease() {
-  utsname name;
-  return uname(&name) == 0 ? std::string(name.release) : "unknown";
 }
 
 // Runs `write`, a durable write on this thread, and times it. RocksDB adds
@@ -408,28 +382,11 @@ class ScratchDir {
   bool owned_;
 };
 
-absl::StatusOr<std::vector<int>> ParseThreadCounts(
-    const std::vector<std::string>& texts) {
-  std::vector<int> counts;
-  for (const std::string& text : texts) {
-    int count = 0;
-    if (!absl::SimpleAtoi(text, &count) || count < 1 || count > 1024) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--threads: \"", text, "\" is not a number from 1 to 1024"));
-    }
-    counts.push_back(count);
-  }
-  if (counts.empty()) {
-    return absl::InvalidArgumentError("--threads: give at least one count");
-  }
-  return counts;
-}
-
 void PrintProgress(absl::string_view system, int repetition, int threads,
                    const Sample& sample) {
   absl::FPrintF(stderr,
                 "rep %d threads=%-3d %-7s %8.0f ops/s  p50 %7.0f us  p99 %7.0f "
-                "us  load %.2f\n",
+                "us  load %s\n",
                 repetition, threads, system, OpsPerSecond(sample),
                 PercentileMicros(sample, 0.50), PercentileMicros(sample, 0.99),
                 LoadAverage());
@@ -501,10 +458,6 @@ Row Summarize(int threads, const Samples& samples) {
   return row;
 }
 
-double Ratio(double numerator, double denominator) {
-  return denominator > 0 ? numerator / denominator : 0;
-}
-
 void PrintTable(const std::vector<Row>& rows) {
   absl::PrintF(
       "\n%7s | %12s | %12s | %8s | %9s | %9s | %9s | %9s | %10s | %10s\n",
@@ -573,13 +526,13 @@ void PrintHeader(const ScratchDir& scratch, int seconds, int repetitions,
       value_bytes, value_bytes - 32);
   absl::PrintF(
       "%d s per measurement, medians of %d repetitions; load average at "
-      "start %.2f\n",
+      "start %s\n",
       seconds, repetitions, LoadAverage());
 }
 
 absl::Status Run() {
   KOERS_ASSIGN_OR_RETURN(const std::vector<int> thread_counts,
-                         ParseThreadCounts(absl::GetFlag(FLAGS_threads)));
+                         ParseCounts(absl::GetFlag(FLAGS_threads), "threads"));
   const int seconds = absl::GetFlag(FLAGS_seconds);
   const int repetitions = absl::GetFlag(FLAGS_repetitions);
   if (seconds < 1 || repetitions < 1) {
@@ -608,7 +561,7 @@ absl::Status Run() {
   PrintTable(rows);
   PrintMachineReadable(rows);
   PrintScaling(rows);
-  absl::PrintF("load average at end %.2f\n", LoadAverage());
+  absl::PrintF("load average at end %s\n", LoadAverage());
   return absl::OkStatus();
 }
 

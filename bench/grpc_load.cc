@@ -55,6 +55,7 @@
 #include "absl/strings/string_view.h"
 #include "absl/time/clock.h"
 #include "absl/time/time.h"
+#include "bench/bench_util.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/completion_queue.h"
 #include "grpcpp/create_channel.h"
@@ -815,38 +816,6 @@ absl::StatusOr<BulkSample> SubmitBatches(
 // ----------------------------------------------------------------------------
 // Running and reporting.
 
-std::string LoadAverage() {
-  std::ifstream in("/proc/loadavg");
-  std::string one, five, fifteen;
-  if (!(in >> one >> five >> fifteen)) return "unknown";
-  return absl::StrCat(one, " ", five, " ", fifteen);
-}
-
-std::string KernelRelease() {
-  utsname name;
-  return uname(&name) == 0 ? std::string(name.release) : "unknown";
-}
-
-double Median(std::vector<double> values) {
-  if (values.empty()) return 0;
-  std::sort(values.begin(), values.end());
-  const size_t mid = values.size() / 2;
-  if (values.size() % 2 == 1) return values[mid];
-  return (values[mid - 1] + values[mid]) / 2;
-}
-
-template <typename Sample, typename Metric>
-double MedianOf(const std::vector<Sample>& samples, Metric metric) {
-  std::vector<double> values;
-  values.reserve(samples.size());
-  for (const Sample& sample : samples) values.push_back(metric(sample));
-  return Median(std::move(values));
-}
-
-double Ratio(double numerator, double denominator) {
-  return denominator > 0 ? numerator / denominator : 0;
-}
-
 // The samples of one row, one per repetition and server.
 template <typename Sample>
 struct PairSamples {
@@ -1091,27 +1060,10 @@ absl::Status CheckNoFailures(const Results& results) {
                                           absl::StrJoin(errors, "\n  ")));
 }
 
-absl::StatusOr<std::vector<int>> ParseInflight(
-    const std::vector<std::string>& texts) {
-  std::vector<int> counts;
-  for (const std::string& text : texts) {
-    int count = 0;
-    if (!absl::SimpleAtoi(text, &count) || count < 1 || count > 1024) {
-      return absl::InvalidArgumentError(absl::StrCat(
-          "--inflight: \"", text, "\" is not a number from 1 to 1024"));
-    }
-    counts.push_back(count);
-  }
-  if (counts.empty()) {
-    return absl::InvalidArgumentError("--inflight: give at least one count");
-  }
-  return counts;
-}
-
 absl::StatusOr<RunConfig> ReadFlags() {
   RunConfig config;
-  KOERS_ASSIGN_OR_RETURN(config.inflight,
-                         ParseInflight(absl::GetFlag(FLAGS_inflight)));
+  KOERS_ASSIGN_OR_RETURN(
+      config.inflight, ParseCounts(absl::GetFlag(FLAGS_inflight), "inflight"));
   const int seconds = absl::GetFlag(FLAGS_seconds);
   config.duration = absl::Seconds(seconds);
   config.repetitions = absl::GetFlag(FLAGS_repetitions);
