@@ -114,6 +114,17 @@ void Tracker::OnCommit(const std::vector<const v1::Event*>& events) {
   head_changed_.SignalAll();
 }
 
+SubmissionContext Tracker::NewContext(const Caller& caller) const {
+  SubmissionContext context;
+  context.state = &state_;
+  context.caller = &caller;
+  context.today = Today();
+  context.read_event = [this](absl::string_view id) {
+    return log_->ReadEvent(id);
+  };
+  return context;
+}
+
 absl::CivilDay Tracker::Today() const {
   return absl::ToCivilDay(options_.clock->Now(), options_.zone);
 }
@@ -232,14 +243,8 @@ std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
     std::vector<storage::AppendRequest> requests;
     std::vector<bool> guarded;
     {
-      SubmissionContext context;
-      context.caller = &caller;
-      context.today = Today();
-      context.read_event = [this](absl::string_view id) {
-        return log_->ReadEvent(id);
-      };
       absl::ReaderMutexLock lock(&state_mu_);
-      context.state = &state_;
+      const SubmissionContext context = NewContext(caller);
       for (size_t index : open) {
         absl::StatusOr<v1::Event> retry = FindRetry(caller, submissions[index]);
         if (!absl::IsNotFound(retry.status())) {
@@ -312,14 +317,8 @@ absl::StatusOr<v1::SubmitBatchResponse> Tracker::TrySubmitBatch(
   absl::flat_hash_map<std::string, int> checked_streams;
   bool guarded = false;
   {
-    SubmissionContext context;
-    context.caller = &caller;
-    context.today = Today();
-    context.read_event = [this](absl::string_view id) {
-      return log_->ReadEvent(id);
-    };
     absl::ReaderMutexLock lock(&state_mu_);
-    context.state = &state_;
+    const SubmissionContext context = NewContext(caller);
     int retries = 0;
     for (int i = 0; i < request.submissions_size(); ++i) {
       const v1::Submission& submission = request.submissions(i);

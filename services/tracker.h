@@ -27,6 +27,7 @@
 #include "koers/v1/query_service.pb.h"
 #include "services/caller.h"
 #include "services/plan_state.h"
+#include "services/submissions.h"
 #include "storage/clock.h"
 #include "storage/event_log.h"
 
@@ -93,6 +94,9 @@ class Tracker {
   absl::Status Replay();
   void OnCommit(const std::vector<const v1::Event*>& events);
   absl::CivilDay Today() const;
+  // What validating a submission needs; valid while state_mu_ is held.
+  SubmissionContext NewContext(const Caller& caller) const
+      ABSL_SHARED_LOCKS_REQUIRED(state_mu_);
   // A stored event when `submission` names an event id that is stored:
   // OK(event) for a faithful retry, ALREADY_EXISTS for other content,
   // NotFound when the id is new or absent.
