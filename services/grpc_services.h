@@ -28,7 +28,8 @@ class CallAuthenticator {
   // A bearer token in the "authorization" metadata wins; otherwise the TLS
   // client certificate's subject. UNAUTHENTICATED when neither identifies a
   // principal.
-  absl::StatusOr<Caller> Authenticate(const grpc::ServerContext& context) const;
+  absl::StatusOr<Caller> Authenticate(
+      const grpc::ServerContextBase& context) const;
 
  private:
   const PrincipalRegistry* const registry_;
@@ -42,24 +43,38 @@ struct SubscriptionLimits {
   int max_subscribers = 64;
 };
 
+// The single writes are served with gRPC's callback API: a call holds no
+// thread while its write waits for the disk, and the log's writer thread
+// answers it (so many calls in flight cost no thread switches each).
+using IngestServiceBase =
+    v1::IngestService::WithCallbackMethod_RecordMeasurement<
+        v1::IngestService::WithCallbackMethod_CorrectMeasurement<
+            v1::IngestService::WithCallbackMethod_ChangeActionStatus<
+                v1::IngestService::WithCallbackMethod_RecordFicheUpdate<
+                    v1::IngestService::Service>>>>;
+
 // The services share one tracker and authenticator (not owned).
-class IngestServiceImpl final : public v1::IngestService::Service {
+class IngestServiceImpl final : public IngestServiceBase {
  public:
   IngestServiceImpl(Tracker* tracker, const CallAuthenticator* auth)
       : tracker_(tracker), auth_(auth) {}
 
-  grpc::Status RecordMeasurement(grpc::ServerContext* context,
-                                 const v1::RecordMeasurementRequest* request,
-                                 v1::WriteResult* response) override;
-  grpc::Status CorrectMeasurement(grpc::ServerContext* context,
-                                  const v1::CorrectMeasurementRequest* request,
-                                  v1::WriteResult* response) override;
-  grpc::Status ChangeActionStatus(grpc::ServerContext* context,
-                                  const v1::ChangeActionStatusRequest* request,
-                                  v1::WriteResult* response) override;
-  grpc::Status RecordFicheUpdate(grpc::ServerContext* context,
-                                 const v1::RecordFicheUpdateRequest* request,
-                                 v1::WriteResult* response) override;
+  grpc::ServerUnaryReactor* RecordMeasurement(
+      grpc::CallbackServerContext* context,
+      const v1::RecordMeasurementRequest* request,
+      v1::WriteResult* response) override;
+  grpc::ServerUnaryReactor* CorrectMeasurement(
+      grpc::CallbackServerContext* context,
+      const v1::CorrectMeasurementRequest* request,
+      v1::WriteResult* response) override;
+  grpc::ServerUnaryReactor* ChangeActionStatus(
+      grpc::CallbackServerContext* context,
+      const v1::ChangeActionStatusRequest* request,
+      v1::WriteResult* response) override;
+  grpc::ServerUnaryReactor* RecordFicheUpdate(
+      grpc::CallbackServerContext* context,
+      const v1::RecordFicheUpdateRequest* request,
+      v1::WriteResult* response) override;
   grpc::Status SubmitBatch(grpc::ServerContext* context,
                            const v1::SubmitBatchRequest* request,
                            v1::SubmitBatchResponse* response) override;
@@ -68,9 +83,9 @@ class IngestServiceImpl final : public v1::IngestService::Service {
                             v1::StreamSubmitResponse* response) override;
 
  private:
-  grpc::Status SubmitOne(grpc::ServerContext* context,
-                         const v1::Submission& submission,
-                         v1::WriteResult* response);
+  grpc::ServerUnaryReactor* SubmitOne(grpc::CallbackServerContext* context,
+                                      v1::Submission submission,
+                                      v1::WriteResult* response);
 
   Tracker* const tracker_;
   const CallAuthenticator* const auth_;

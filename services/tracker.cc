@@ -78,6 +78,13 @@ v1::WriteResult ToWriteResult(const storage::AppendedEvent& event,
   return result;
 }
 
+absl::StatusOr<v1::WriteResult> ToWriteResult(
+    const absl::StatusOr<storage::AppendResult>& appended) {
+  if (!appended.ok()) return appended.status();
+  return ToWriteResult(appended->events.front(), appended->record_time,
+                       appended->duplicate);
+}
+
 Tracker::Tracker(const TrackerOptions& options) : options_(options) {}
 Tracker::~Tracker() = default;
 
@@ -222,6 +229,72 @@ absl::StatusOr<v1::WriteResult> Tracker::Submit(
   return std::move(SubmitEach(caller, {submission}, false).front());
 }
 
+Tracker::Attempt Tracker::Prepare(const SubmissionContext& context,
+                                  const v1::Submission& submission) const {
+  Attempt attempt;
+  absl::StatusOr<v1::Event> retry = FindRetry(*context.caller, submission);
+  if (!absl::IsNotFound(retry.status())) {
+    attempt.answer =
+        retry.ok() ? absl::StatusOr<v1::WriteResult>(DuplicateResult(*retry))
+                   : retry.status();
+    return attempt;
+  }
+  absl::StatusOr<PreparedWrite> write = PrepareWrite(context, submission, "");
+  if (!write.ok()) {
+    attempt.answer = write.status();
+    return attempt;
+  }
+  attempt.write = *std::move(write);
+  return attempt;
+}
+
+struct Tracker::AsyncSubmission {
+  Caller caller;
+  v1::Submission submission;
+  SubmitCallback done;
+  int round = 0;
+};
+
+void Tracker::SubmitAsync(const Caller& caller, v1::Submission submission,
+                          SubmitCallback done) {
+  if (absl::Status may_write = CheckMayWrite(caller); !may_write.ok()) {
+    done(may_write);
+    return;
+  }
+  absl::ReaderMutexLock shared(&plan_mu_);
+  StartRound(std::make_unique<AsyncSubmission>(
+      AsyncSubmission{caller, std::move(submission), std::move(done)}));
+}
+
+void Tracker::StartRound(std::unique_ptr<AsyncSubmission> submission) {
+  Attempt attempt;
+  {
+    absl::ReaderMutexLock lock(&state_mu_);
+    attempt = Prepare(NewContext(submission->caller), submission->submission);
+  }
+  if (attempt.answer.has_value()) {
+    submission->done(*std::move(attempt.answer));
+    return;
+  }
+  const bool guarded = attempt.write.guarded;
+  log_->AppendAsync(
+      SingleAppend(std::move(attempt.write)),
+      [this, guarded, submission = std::move(submission)](
+          absl::StatusOr<storage::AppendResult> appended) mutable {
+        // Runs on the log's finisher thread, which must never wait for
+        // plan_mu_ (a plan load holds it while it waits for the finisher):
+        // when a load is under way, the conflict goes back to the caller.
+        if (absl::IsAborted(appended.status()) && guarded &&
+            submission->round < kGuardRetries && plan_mu_.ReaderTryLock()) {
+          ++submission->round;
+          StartRound(std::move(submission));
+          plan_mu_.ReaderUnlock();
+          return;
+        }
+        submission->done(ToWriteResult(appended));
+      });
+}
+
 std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
     const Caller& caller, absl::Span<const v1::Submission> submissions,
     bool dry_run) {
@@ -246,25 +319,16 @@ std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
       absl::ReaderMutexLock lock(&state_mu_);
       const SubmissionContext context = NewContext(caller);
       for (size_t index : open) {
-        absl::StatusOr<v1::Event> retry = FindRetry(caller, submissions[index]);
-        if (!absl::IsNotFound(retry.status())) {
-          results[index] =
-              retry.ok()
-                  ? absl::StatusOr<v1::WriteResult>(DuplicateResult(*retry))
-                  : retry.status();
-          continue;
-        }
-        absl::StatusOr<PreparedWrite> write =
-            PrepareWrite(context, submissions[index], "");
-        if (!write.ok() || dry_run) {
-          results[index] =
-              write.ok() ? absl::StatusOr<v1::WriteResult>(v1::WriteResult())
-                         : write.status();
+        Attempt attempt = Prepare(context, submissions[index]);
+        if (attempt.answer.has_value() || dry_run) {
+          results[index] = attempt.answer.has_value()
+                               ? *std::move(attempt.answer)
+                               : v1::WriteResult();
           continue;
         }
         appending.push_back(index);
-        guarded.push_back(write->guarded);
-        requests.push_back(SingleAppend(*std::move(write)));
+        guarded.push_back(attempt.write.guarded);
+        requests.push_back(SingleAppend(std::move(attempt.write)));
       }
     }
     open.clear();
@@ -277,13 +341,7 @@ std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
         open.push_back(index);
         continue;
       }
-      if (!appended[k].ok()) {
-        results[index] = appended[k].status();
-        continue;
-      }
-      results[index] =
-          ToWriteResult(appended[k]->events.front(), appended[k]->record_time,
-                        appended[k]->duplicate);
+      results[index] = ToWriteResult(appended[k]);
     }
   }
   return results;

@@ -14,10 +14,12 @@
 
 #include <cstdint>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
+#include "absl/functional/any_invocable.h"
 #include "absl/status/statusor.h"
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
@@ -43,6 +45,10 @@ struct TrackerOptions {
   uint32_t max_read_events = 1000;
 };
 
+// Receives the outcome of a Tracker::SubmitAsync.
+using SubmitCallback =
+    absl::AnyInvocable<void(absl::StatusOr<v1::WriteResult>)>;
+
 class Tracker {
  public:
   // Opens (or creates) the event log in `data_dir` and replays it into the
@@ -67,6 +73,13 @@ class Tracker {
   // per corrected event in a batch.
   absl::StatusOr<v1::SubmitBatchResponse> SubmitBatch(
       const Caller& caller, const v1::SubmitBatchRequest& request);
+  // Submit without waiting for the write: `done` receives what Submit would
+  // return, once. Validation runs on the calling thread, which also gets a
+  // rejection; an accepted write is answered on the log's finisher thread
+  // once durable (see storage::EventLog::AppendAsync), so `done` must be
+  // short and must not call the tracker's blocking writes.
+  void SubmitAsync(const Caller& caller, v1::Submission submission,
+                   SubmitCallback done);
   // Each submission stands alone (its own result, in order); they share
   // synced writes. With dry_run, validates only (an OK result is empty).
   std::vector<absl::StatusOr<v1::WriteResult>> SubmitEach(
@@ -102,6 +115,22 @@ class Tracker {
   // NotFound when the id is new or absent.
   absl::StatusOr<v1::Event> FindRetry(const Caller& caller,
                                       const v1::Submission& submission) const;
+  // One submission checked against the state: either answered already (a
+  // faithful retry's original result, or a rejection) or ready to append.
+  struct Attempt {
+    std::optional<absl::StatusOr<v1::WriteResult>> answer;
+    PreparedWrite write;
+  };
+  Attempt Prepare(const SubmissionContext& context,
+                  const v1::Submission& submission) const
+      ABSL_SHARED_LOCKS_REQUIRED(state_mu_);
+  // A SubmitAsync in progress.
+  struct AsyncSubmission;
+  // Validates and queues one round of `submission`; a guarded conflict
+  // comes back here for another round. Called with plan_mu_ held shared,
+  // so that a plan load queues behind every write validated before it.
+  void StartRound(std::unique_ptr<AsyncSubmission> submission)
+      ABSL_SHARED_LOCKS_REQUIRED(plan_mu_);
   absl::StatusOr<v1::SubmitBatchResponse> TrySubmitBatch(
       const Caller& caller, const v1::SubmitBatchRequest& request,
       bool* retry_guard_conflict) ABSL_SHARED_LOCKS_REQUIRED(plan_mu_);
@@ -121,6 +150,9 @@ class Tracker {
 // The write's outcome on the wire, from the log's.
 v1::WriteResult ToWriteResult(const storage::AppendedEvent& event,
                               absl::Time record_time, bool duplicate);
+// The same for a single-event append's outcome.
+absl::StatusOr<v1::WriteResult> ToWriteResult(
+    const absl::StatusOr<storage::AppendResult>& appended);
 
 }  // namespace koers::services
 

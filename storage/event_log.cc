@@ -143,9 +143,18 @@ EventLog::Impl::Impl(std::unique_ptr<rocksdb::DB> db,
     : db_(std::move(db)),
       handles_(std::move(handles)),
       cf_(families),
-      options_(std::move(options)) {}
+      options_(std::move(options)),
+      writer_([this] { RunWriter(); }),
+      finisher_([this] { RunFinisher(); }) {}
 
 EventLog::Impl::~Impl() {
+  {
+    absl::MutexLock lock(&queue_mu_);
+    closing_ = true;
+    queue_cv_.Signal();
+  }
+  writer_.join();
+  finisher_.join();
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
     db_->DestroyColumnFamilyHandle(handle);
   }
@@ -397,6 +406,9 @@ absl::StatusOr<AppendResult> EventLog::Append(AppendRequest request) {
   std::vector<AppendRequest> one;
   one.push_back(std::move(request));
   return std::move(impl_->AppendEach(std::move(one)).front());
+}
+void EventLog::AppendAsync(AppendRequest request, AppendCallback done) {
+  impl_->AppendAsync(std::move(request), std::move(done));
 }
 std::vector<absl::StatusOr<AppendResult>> EventLog::AppendEach(
     std::vector<AppendRequest> requests) {

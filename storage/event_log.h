@@ -3,10 +3,11 @@
 // What it guarantees
 //   * Append is all-or-nothing for a batch of events over one or more streams,
 //     each stream with an optional expected revision.
-//   * Durable: Append returns only after RocksDB's write-ahead log is synced
-//     (fdatasync). Concurrent appends are folded by one writer at a time into
-//     a single synced WriteBatch (group commit); each caller still waits for
-//     its own events to be durable.
+//   * Durable: Append returns (and AppendAsync answers) only after RocksDB's
+//     write-ahead log is synced (fdatasync). One writer thread folds every
+//     append queued while it was busy into a single synced WriteBatch (group
+//     commit); each caller still learns of its own events only once they are
+//     durable.
 //   * Global positions start at 1 and are gap-free and strictly increasing in
 //     commit order; stream revisions start at 0 and are contiguous.
 //   * Idempotent forever: re-appending events whose client-supplied ids are
@@ -48,6 +49,7 @@
 #include <string>
 #include <vector>
 
+#include "absl/functional/any_invocable.h"
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/strings/string_view.h"
@@ -164,10 +166,14 @@ struct EventLogOptions {
   // Called after every synced write with the events it committed, in log
   // order (each with every assigned field and its hash), before any caller
   // of that write returns: a projection kept by it is never behind an
-  // acknowledged append. Runs on the writing thread while appends wait: keep
-  // it short, and never call Append from it. Optional.
+  // acknowledged append. Runs on the log's finisher thread, in log order,
+  // while later groups are written: keep it short, and never call Append
+  // from it. Optional.
   std::function<void(const std::vector<const v1::Event*>& committed)> on_commit;
 };
+
+// Receives the outcome of an AppendAsync.
+using AppendCallback = absl::AnyInvocable<void(absl::StatusOr<AppendResult>)>;
 
 class EventLog {
  public:
@@ -180,12 +186,21 @@ class EventLog {
 
   EventLog(const EventLog&) = delete;
   EventLog& operator=(const EventLog&) = delete;
-  // Waits for no one: callers must not race Append with destruction.
+  // Finishes every append already queued (their callbacks run), then closes
+  // the database. Callers must not race Append with destruction.
   ~EventLog();
 
   // Appends the request's events atomically and durably. See the file
   // comment for the errors. An empty request is InvalidArgument.
   absl::StatusOr<AppendResult> Append(AppendRequest request);
+
+  // Append without waiting: `done` receives what Append would return, once.
+  // A request that fails validation is answered at once on the calling
+  // thread; every other one on the log's finisher thread after its synced
+  // write (and after on_commit saw it). `done` runs while later answers
+  // wait: keep it short, and never call Append or AppendEach from it
+  // (AppendAsync is fine).
+  void AppendAsync(AppendRequest request, AppendCallback done);
 
   // Appends each request as if by its own Append call (each all-or-nothing,
   // each with its own result, in order), and lets them share synced writes:

@@ -9,6 +9,8 @@
 #include <memory>
 #include <optional>
 #include <string>
+#include <thread>
+#include <utility>
 #include <vector>
 
 #include "absl/base/thread_annotations.h"
@@ -40,6 +42,7 @@ class EventLog::Impl {
   // Reads the head from the last stored event. Called once, by Open.
   absl::Status LoadHead();
 
+  void AppendAsync(AppendRequest request, AppendCallback done);
   std::vector<absl::StatusOr<AppendResult>> AppendEach(
       std::vector<AppendRequest> requests);
   LogHead Head() const;
@@ -61,18 +64,45 @@ class EventLog::Impl {
       const std::function<void(uint64_t)>& progress) const;
 
  private:
-  // One request of an Append caller, waiting in the writer queue.
-  struct PendingAppend;
-  // One caller waiting for its requests.
-  struct Waiter;
-  // What the leader has staged for its group but not yet committed.
+  // One queued append and whom to tell.
+  struct PendingAppend {
+    PendingAppend(ValidatedRequest validated, AppendCallback callback)
+        : request(std::move(validated)), done(std::move(callback)) {}
+
+    ValidatedRequest request;
+    AppendCallback done;
+    // Set by the writer before `done` is called.
+    absl::StatusOr<AppendResult> result;
+    // True when the result depends on the group's write succeeding.
+    bool needs_write = false;
+  };
+  // What the writer has staged for its group but not yet committed.
   struct GroupState;
+  // A written group on its way to its callers.
+  struct CommittedGroup {
+    std::vector<std::unique_ptr<PendingAppend>> members;
+    // The events written, in log order (owned by `members`).
+    std::vector<const v1::Event*> committed;
+  };
 
   // group_commit.cc
-  // Takes the queue's front group, commits it, wakes its members and hands
-  // the leader role on. Called by the caller whose request is at the front.
-  void LeadGroup() ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
-  void CommitGroup(const std::vector<PendingAppend*>& group)
+  // Validates each request (answering a malformed one at once) and queues
+  // the valid ones together. `callbacks[i]` answers `requests[i]`.
+  void Enqueue(std::vector<AppendRequest> requests,
+               std::vector<AppendCallback> callbacks);
+  // The writer thread: takes the queued appends in groups and commits each
+  // group, until the log closes and the queue is empty. It hands every
+  // group to the finisher thread, which runs on_commit and answers the
+  // group's callers while the writer already writes the next group.
+  void RunWriter();
+  void RunFinisher();
+  // Moves the queue's front group (bounded by max_events_per_group) into
+  // `group`.
+  void TakeGroup(std::vector<std::unique_ptr<PendingAppend>>* group)
+      ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
+  // Returns the events written (none when the write failed).
+  std::vector<const v1::Event*> CommitGroup(
+      const std::vector<std::unique_ptr<PendingAppend>>& group)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_role_);
   absl::Status StageAppend(PendingAppend* pending, GroupState* state,
                            rocksdb::WriteBatch* batch)
@@ -93,13 +123,15 @@ class EventLog::Impl {
   const Families cf_;
   const EventLogOptions options_;
 
-  // The writer queue. The caller at its front is the leader: it commits a
-  // group of queued appends while holding writer_role_.
+  // Appends waiting for the writer thread.
   absl::Mutex queue_mu_;
-  std::deque<PendingAppend*> queue_ ABSL_GUARDED_BY(queue_mu_);
+  absl::CondVar queue_cv_;
+  std::deque<std::unique_ptr<PendingAppend>> queue_ ABSL_GUARDED_BY(queue_mu_);
+  bool closing_ ABSL_GUARDED_BY(queue_mu_) = false;
 
-  // Held by the leader while it commits; guards the state that assigns
-  // positions. Never held together with queue_mu_.
+  // Held by the writer thread while it commits a group (and by LoadHead);
+  // guards the state that assigns positions. Never held together with
+  // queue_mu_.
   absl::Mutex writer_role_;
   uint64_t last_position_ ABSL_GUARDED_BY(writer_role_) = 0;
   std::string last_hash_ ABSL_GUARDED_BY(writer_role_);
@@ -115,6 +147,17 @@ class EventLog::Impl {
   mutable absl::Mutex head_mu_;
   LogHead head_ ABSL_GUARDED_BY(head_mu_);
   EventLogStats stats_ ABSL_GUARDED_BY(head_mu_);
+
+  // Written groups waiting for the finisher thread.
+  absl::Mutex finish_mu_;
+  absl::CondVar finish_cv_;
+  std::deque<CommittedGroup> finish_queue_ ABSL_GUARDED_BY(finish_mu_);
+  bool writer_done_ ABSL_GUARDED_BY(finish_mu_) = false;
+
+  // Started last, joined first (by the destructor): the writer, then the
+  // finisher it feeds.
+  std::thread writer_;
+  std::thread finisher_;
 };
 
 // Decodes an "events" value (hash || stored bytes) found at `position`.

@@ -1,13 +1,15 @@
-// The append path: a queue of callers whose front one (the leader) folds every
-// queued append into one synced WriteBatch, as LevelDB's writer queue does.
-// The leader checks each append against the log plus what the group staged
+// The append path: callers queue their appends; one writer thread folds
+// every append queued while it was busy into one synced WriteBatch. The
+// writer checks each append against the log plus what the group staged
 // before it, so appends in one group see each other exactly as if they had
 // been written one by one.
 #include <algorithm>
+#include <memory>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/blocking_counter.h"
 #include "storage/event_hash.h"
 #include "storage/event_log_impl.h"
 #include "storage/log_keys.h"
@@ -18,23 +20,6 @@
 namespace koers::storage {
 
 namespace keys = log_keys;
-
-struct EventLog::Impl::Waiter {
-  absl::CondVar cv;
-};
-
-struct EventLog::Impl::PendingAppend {
-  PendingAppend(ValidatedRequest validated, Waiter* owner)
-      : request(std::move(validated)), waiter(owner) {}
-
-  ValidatedRequest request;
-  Waiter* const waiter;
-  // Set by the leader before `done`.
-  absl::StatusOr<AppendResult> result;
-  // True when the result depends on the group's write succeeding.
-  bool needs_write = false;
-  bool done = false;
-};
 
 struct EventLog::Impl::GroupState {
   uint64_t last_position = 0;
@@ -50,73 +35,113 @@ struct EventLog::Impl::GroupState {
   absl::flat_hash_map<std::string, const v1::Event*> ids;
 };
 
+void EventLog::Impl::AppendAsync(AppendRequest request, AppendCallback done) {
+  std::vector<AppendRequest> one;
+  one.push_back(std::move(request));
+  std::vector<AppendCallback> callbacks;
+  callbacks.push_back(std::move(done));
+  Enqueue(std::move(one), std::move(callbacks));
+}
+
 std::vector<absl::StatusOr<AppendResult>> EventLog::Impl::AppendEach(
     std::vector<AppendRequest> requests) {
   std::vector<absl::StatusOr<AppendResult>> results(requests.size());
-  Waiter waiter;
-  std::vector<std::pair<size_t, std::unique_ptr<PendingAppend>>> pending;
+  absl::BlockingCounter answered(static_cast<int>(requests.size()));
+  std::vector<AppendCallback> callbacks;
+  for (size_t i = 0; i < requests.size(); ++i) {
+    callbacks.emplace_back(
+        [&results, &answered, i](absl::StatusOr<AppendResult> result) {
+          results[i] = std::move(result);
+          answered.DecrementCount();
+        });
+  }
+  Enqueue(std::move(requests), std::move(callbacks));
+  answered.Wait();
+  return results;
+}
+
+void EventLog::Impl::Enqueue(std::vector<AppendRequest> requests,
+                             std::vector<AppendCallback> callbacks) {
   const absl::Time now = options_.clock->Now();
+  std::vector<std::unique_ptr<PendingAppend>> valid;
   for (size_t i = 0; i < requests.size(); ++i) {
     absl::StatusOr<ValidatedRequest> validated =
         ValidateAppendRequest(std::move(requests[i]), options_, now);
     if (!validated.ok()) {
-      results[i] = validated.status();
+      callbacks[i](validated.status());
       continue;
     }
-    pending.emplace_back(
-        i, std::make_unique<PendingAppend>(*std::move(validated), &waiter));
+    valid.push_back(std::make_unique<PendingAppend>(*std::move(validated),
+                                                    std::move(callbacks[i])));
   }
-  if (pending.empty()) return results;
+  if (valid.empty()) return;
+  // All at once, so that the writer sees them together and they can share
+  // one synced write.
+  absl::MutexLock lock(&queue_mu_);
+  for (auto& pending : valid) queue_.push_back(std::move(pending));
+  queue_cv_.Signal();
+}
 
-  auto all_done = [&pending] {
-    return std::all_of(pending.begin(), pending.end(),
-                       [](const auto& entry) { return entry.second->done; });
-  };
-  {
-    absl::MutexLock lock(&queue_mu_);
-    for (auto& [index, append] : pending) queue_.push_back(append.get());
-    while (!all_done()) {
-      if (queue_.front()->waiter == &waiter) {
-        LeadGroup();
-      } else {
-        waiter.cv.Wait(&queue_mu_);
+void EventLog::Impl::RunWriter() {
+  for (;;) {
+    CommittedGroup done;
+    {
+      absl::MutexLock lock(&queue_mu_);
+      while (queue_.empty() && !closing_) queue_cv_.Wait(&queue_mu_);
+      if (queue_.empty()) break;
+      TakeGroup(&done.members);
+    }
+    {
+      absl::MutexLock writer(&writer_role_);
+      done.committed = CommitGroup(done.members);
+    }
+    absl::MutexLock lock(&finish_mu_);
+    finish_queue_.push_back(std::move(done));
+    finish_cv_.Signal();
+  }
+  absl::MutexLock lock(&finish_mu_);
+  writer_done_ = true;
+  finish_cv_.Signal();
+}
+
+void EventLog::Impl::RunFinisher() {
+  for (;;) {
+    std::deque<CommittedGroup> groups;
+    {
+      absl::MutexLock lock(&finish_mu_);
+      while (finish_queue_.empty() && !writer_done_) {
+        finish_cv_.Wait(&finish_mu_);
+      }
+      if (finish_queue_.empty()) return;
+      groups.swap(finish_queue_);
+    }
+    for (CommittedGroup& group : groups) {
+      if (options_.on_commit && !group.committed.empty()) {
+        options_.on_commit(group.committed);
+      }
+      for (const std::unique_ptr<PendingAppend>& member : group.members) {
+        member->done(std::move(member->result));
       }
     }
   }
-  for (auto& [index, append] : pending) {
-    results[index] = std::move(append->result);
-  }
-  return results;
 }
 
-void EventLog::Impl::LeadGroup() {
-  std::vector<PendingAppend*> group;
+void EventLog::Impl::TakeGroup(
+    std::vector<std::unique_ptr<PendingAppend>>* group) {
   size_t events = 0;
-  for (PendingAppend* queued : queue_) {
-    events += queued->request.events.size();
-    if (!group.empty() && events > options_.max_events_per_group) break;
-    group.push_back(queued);
-  }
-  // Others may queue up behind the group while it is written.
-  queue_mu_.Unlock();
-  {
-    absl::MutexLock writer(&writer_role_);
-    CommitGroup(group);
-  }
-  queue_mu_.Lock();
-  for (PendingAppend* member : group) {
+  while (!queue_.empty()) {
+    events += queue_.front()->request.events.size();
+    if (!group->empty() && events > options_.max_events_per_group) break;
+    group->push_back(std::move(queue_.front()));
     queue_.pop_front();
-    member->done = true;
-    member->waiter->cv.Signal();
   }
-  // Hand the leader role to the caller of the next request in line.
-  if (!queue_.empty()) queue_.front()->waiter->cv.Signal();
 }
 
-void EventLog::Impl::CommitGroup(const std::vector<PendingAppend*>& group) {
+std::vector<const v1::Event*> EventLog::Impl::CommitGroup(
+    const std::vector<std::unique_ptr<PendingAppend>>& group) {
   if (!write_failure_.ok()) {
-    for (PendingAppend* member : group) member->result = write_failure_;
-    return;
+    for (const auto& member : group) member->result = write_failure_;
+    return {};
   }
   GroupState state;
   state.last_position = last_position_;
@@ -125,23 +150,23 @@ void EventLog::Impl::CommitGroup(const std::vector<PendingAppend*>& group) {
   state.record_time = std::max(options_.clock->Now(), last_record_time_);
 
   rocksdb::WriteBatch batch;
-  for (PendingAppend* member : group) {
-    if (absl::Status staged = StageAppend(member, &state, &batch);
+  for (const auto& member : group) {
+    if (absl::Status staged = StageAppend(member.get(), &state, &batch);
         !staged.ok()) {
       member->result = std::move(staged);
     }
   }
-  if (batch.Count() == 0) return;
+  if (batch.Count() == 0) return {};
 
   rocksdb::WriteOptions durable;
   durable.sync = true;
   if (const rocksdb::Status written = db_->Write(durable, &batch);
       !written.ok()) {
     write_failure_ = FromRocksDb(written, "writing to the event log");
-    for (PendingAppend* member : group) {
+    for (const auto& member : group) {
       if (member->needs_write) member->result = write_failure_;
     }
-    return;
+    return {};
   }
   last_position_ = state.last_position;
   last_hash_ = state.last_hash;
@@ -156,7 +181,7 @@ void EventLog::Impl::CommitGroup(const std::vector<PendingAppend*>& group) {
     stats_.events_committed += state.committed.size();
     stats_.appends_committed += state.appends_staged;
   }
-  if (options_.on_commit) options_.on_commit(state.committed);
+  return std::move(state.committed);
 }
 
 absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::CurrentRevision(

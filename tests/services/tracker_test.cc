@@ -307,6 +307,39 @@ TEST_F(TrackerTest, ConcurrentStatusChangesNeverBuildOnAStaleStatus) {
   EXPECT_EQ(refused, 5);
 }
 
+TEST_F(TrackerTest, ConcurrentAsyncStatusChangesAreRevalidatedNotStale) {
+  // The same race through SubmitAsync: a guarded conflict is validated
+  // again on the log's finisher thread, so every loser learns the new
+  // status instead of writing a second "from planned" change.
+  constexpr int kWriters = 6;
+  absl::Mutex mu;
+  std::vector<absl::StatusOr<v1::WriteResult>> results;
+  for (int i = 0; i < kWriters; ++i) {
+    tracker_->SubmitAsync(
+        coordinator_,
+        Status(kAction, v1::ACTION_STATUS_IN_PROGRESS, "2025-03-01"),
+        [&](absl::StatusOr<v1::WriteResult> result) {
+          absl::MutexLock lock(&mu);
+          results.push_back(std::move(result));
+        });
+  }
+  absl::MutexLock lock(&mu);
+  mu.Await(absl::Condition(
+      +[](std::vector<absl::StatusOr<v1::WriteResult>>* done) {
+        return done->size() == kWriters;
+      },
+      &results));
+  int succeeded = 0;
+  for (const auto& result : results) {
+    if (result.ok()) {
+      ++succeeded;
+    } else {
+      EXPECT_THAT(result, StatusIs(absl::StatusCode::kFailedPrecondition));
+    }
+  }
+  EXPECT_EQ(succeeded, 1);
+}
+
 TEST_F(TrackerTest, PlanRevisionIsVisibleFromItsEffectiveDateOnly) {
   auto plan = ParsePlanJson(SamplePlanJson(), "sample");
   ASSERT_THAT(plan, IsOk());

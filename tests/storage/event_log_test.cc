@@ -9,6 +9,7 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "absl/strings/str_split.h"
+#include "absl/synchronization/notification.h"
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "rocksdb/db.h"
@@ -507,6 +508,45 @@ TEST_F(EventLogTest, AppendEachGivesEachRequestItsOwnOutcomeInOneWrite) {
   EXPECT_THAT(results[3], StatusIs(absl::StatusCode::kInvalidArgument));
   EXPECT_EQ(log_->Stats().synced_writes, 1u);
   EXPECT_EQ(log_->Stats().appends_committed, 2u);
+}
+
+TEST_F(EventLogTest, AppendAsyncAnswersOnceDurableAndRefusesMalformedAtOnce) {
+  absl::Notification answered;
+  absl::StatusOr<AppendResult> result;
+  log_->AppendAsync(Request({Measurement("A", 1)}),
+                    [&](absl::StatusOr<AppendResult> outcome) {
+                      result = std::move(outcome);
+                      answered.Notify();
+                    });
+  answered.WaitForNotification();
+  ASSERT_THAT(result, IsOk());
+  EXPECT_EQ(result->events[0].position, 1u);
+  EXPECT_EQ(log_->Head().position, 1u);
+
+  const std::thread::id caller = std::this_thread::get_id();
+  std::thread::id answered_on;
+  absl::Status malformed;
+  log_->AppendAsync(AppendRequest{}, [&](absl::StatusOr<AppendResult> outcome) {
+    answered_on = std::this_thread::get_id();
+    malformed = outcome.status();
+  });
+  EXPECT_EQ(answered_on, caller);
+  EXPECT_THAT(malformed, StatusIs(absl::StatusCode::kInvalidArgument));
+}
+
+TEST_F(EventLogTest, ClosingTheLogAnswersEveryQueuedAppendFirst) {
+  constexpr int kAppends = 200;
+  std::atomic<int> stored{0};
+  for (int i = 0; i < kAppends; ++i) {
+    log_->AppendAsync(Request({Measurement("A", i)}),
+                      [&stored](absl::StatusOr<AppendResult> outcome) {
+                        if (outcome.ok()) ++stored;
+                      });
+  }
+  log_.reset();
+  EXPECT_EQ(stored.load(), kAppends);
+  Reopen();
+  EXPECT_EQ(log_->Head().position, static_cast<uint64_t>(kAppends));
 }
 
 TEST(EventLogCommitListenerTest,
