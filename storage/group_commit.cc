@@ -3,6 +3,8 @@
 // writer checks each append against the log plus what the group staged
 // before it, so appends in one group see each other exactly as if they had
 // been written one by one.
+#include <pthread.h>
+
 #include <algorithm>
 #include <memory>
 #include <utility>
@@ -83,6 +85,7 @@ void EventLog::Impl::Enqueue(std::vector<AppendRequest> requests,
 }
 
 void EventLog::Impl::RunWriter() {
+  pthread_setname_np(pthread_self(), "koers-writer");
   for (;;) {
     CommittedGroup done;
     {
@@ -105,6 +108,7 @@ void EventLog::Impl::RunWriter() {
 }
 
 void EventLog::Impl::RunFinisher() {
+  pthread_setname_np(pthread_self(), "koers-finisher");
   for (;;) {
     std::deque<CommittedGroup> groups;
     {
