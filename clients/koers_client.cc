@@ -86,7 +86,8 @@ KoersClient::KoersClient(std::shared_ptr<grpc::Channel> channel,
       options_(std::move(options)),
       plan_(v1::PlanService::NewStub(channel_)),
       ingest_(v1::IngestService::NewStub(channel_)),
-      query_(v1::QueryService::NewStub(channel_)) {}
+      query_(v1::QueryService::NewStub(channel_)),
+      evaluation_(v1::EvaluationService::NewStub(channel_)) {}
 
 void KoersClient::Prepare(grpc::ClientContext& context,
                           bool with_deadline) const {
@@ -229,6 +230,40 @@ absl::Status KoersClient::Subscribe(uint64_t from_position,
 absl::StatusOr<v1::VerifyResponse> KoersClient::Verify(
     const v1::VerifyRequest& request) const {
   return Unary(*query_, &v1::QueryService::Stub::Verify, request);
+}
+
+absl::StatusOr<v1::EvaluationState> KoersClient::GetState(
+    const v1::GetStateRequest& request) const {
+  return Unary(*evaluation_, &v1::EvaluationService::Stub::GetState, request);
+}
+
+absl::StatusOr<v1::TakeSnapshotResponse> KoersClient::TakeSnapshot(
+    const v1::TakeSnapshotRequest& request) const {
+  return Unary(*evaluation_, &v1::EvaluationService::Stub::TakeSnapshot,
+               request);
+}
+
+absl::StatusOr<v1::GetSnapshotResponse> KoersClient::GetSnapshot(
+    const v1::GetSnapshotRequest& request) const {
+  return Unary(*evaluation_, &v1::EvaluationService::Stub::GetSnapshot,
+               request);
+}
+
+absl::StatusOr<v1::ListSnapshotsResponse> KoersClient::ListSnapshots(
+    const v1::ListSnapshotsRequest& request) const {
+  return Unary(*evaluation_, &v1::EvaluationService::Stub::ListSnapshots,
+               request);
+}
+
+absl::StatusOr<v1::DiffResponse> KoersClient::Diff(
+    const v1::DiffRequest& request) const {
+  return Unary(*evaluation_, &v1::EvaluationService::Stub::Diff, request);
+}
+
+absl::StatusOr<v1::Completeness> KoersClient::GetCompleteness(
+    const v1::CompletenessRequest& request) const {
+  return Unary(*evaluation_, &v1::EvaluationService::Stub::GetCompleteness,
+               request);
 }
 
 absl::StatusOr<health::v1::HealthCheckResponse> KoersClient::Health() const {

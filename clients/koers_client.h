@@ -1,5 +1,8 @@
 // KoersClient: a blocking client for every RPC of koersd (PlanService,
-// IngestService, QueryService and the standard gRPC health check).
+// IngestService, QueryService, EvaluationService and the standard gRPC
+// health check). Reads that take a bitemporal point (GetPlan's as_of_date
+// and known_at, GetProgress's and GetHistory's `at`, GetState's `at`) pass
+// it as the request carries it: unset is "as of today, known now".
 //
 // Every call
 //   * sends `authorization: Bearer <token>` when ClientOptions.token is set;
@@ -26,6 +29,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
 #include "koers/health/v1/health.pb.h"
+#include "koers/v1/evaluation_service.grpc.pb.h"
 #include "koers/v1/ingest_service.grpc.pb.h"
 #include "koers/v1/plan_service.grpc.pb.h"
 #include "koers/v1/query_service.grpc.pb.h"
@@ -115,6 +119,21 @@ class KoersClient {
   absl::StatusOr<v1::VerifyResponse> Verify(
       const v1::VerifyRequest& request) const;
 
+  // EvaluationService.
+  absl::StatusOr<v1::EvaluationState> GetState(
+      const v1::GetStateRequest& request) const;
+  absl::StatusOr<v1::TakeSnapshotResponse> TakeSnapshot(
+      const v1::TakeSnapshotRequest& request) const;
+  // The snapshot as the server sends it; the caller checks its digest
+  // (snapshot_digest.h) before trusting its content.
+  absl::StatusOr<v1::GetSnapshotResponse> GetSnapshot(
+      const v1::GetSnapshotRequest& request) const;
+  absl::StatusOr<v1::ListSnapshotsResponse> ListSnapshots(
+      const v1::ListSnapshotsRequest& request) const;
+  absl::StatusOr<v1::DiffResponse> Diff(const v1::DiffRequest& request) const;
+  absl::StatusOr<v1::Completeness> GetCompleteness(
+      const v1::CompletenessRequest& request) const;
+
   // grpc.health.v1.Health/Check for the server as a whole (service "").
   absl::StatusOr<health::v1::HealthCheckResponse> Health() const;
 
@@ -137,6 +156,7 @@ class KoersClient {
   std::unique_ptr<v1::PlanService::Stub> plan_;
   std::unique_ptr<v1::IngestService::Stub> ingest_;
   std::unique_ptr<v1::QueryService::Stub> query_;
+  std::unique_ptr<v1::EvaluationService::Stub> evaluation_;
 };
 
 }  // namespace koers::clients
