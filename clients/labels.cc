@@ -72,6 +72,19 @@ std::string PlanChangeLabel(v1::PlanChange::Kind kind) {
   return EnumLabel(v1::PlanChange::Kind_descriptor(), kind, "KIND_");
 }
 
+std::string VerdictLabel(v1::Verdict verdict) {
+  return EnumLabel(v1::Verdict_descriptor(), verdict, "VERDICT_");
+}
+
+std::string FrequencyLabel(v1::ReportingFrequency frequency) {
+  return EnumLabel(v1::ReportingFrequency_descriptor(), frequency,
+                   "REPORTING_FREQUENCY_");
+}
+
+std::string PlanDifferenceLabel(v1::PlanDifference::Kind kind) {
+  return EnumLabel(v1::PlanDifference::Kind_descriptor(), kind, "KIND_");
+}
+
 std::string DirectionLabel(const v1::QuantitativeSpec& spec) {
   if (spec.direction() == v1::DIRECTION_WITHIN_BAND) {
     return absl::StrCat("within [", FormatNumber(spec.band_low()), ", ",
