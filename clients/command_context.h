@@ -1,8 +1,9 @@
 // What a `koers` command gets to run (commands.cc builds it), the commands
-// themselves (write_commands.cc, read_commands.cc) and the helpers they
-// share. Every command has already been checked for its argument count,
-// its flags and its required flags when it runs; it validates the values,
-// makes its calls and prints through `output`.
+// themselves (write_commands.cc, read_commands.cc, evaluation_commands.cc,
+// report_command.cc) and the helpers they share. Every command has already
+// been checked for its argument count, its flags and its required flags when
+// it runs; it validates the values, makes its calls and prints through
+// `output`.
 #ifndef KOERS_CLIENTS_COMMAND_CONTEXT_H_
 #define KOERS_CLIENTS_COMMAND_CONTEXT_H_
 
@@ -39,6 +40,15 @@ struct CommandContext {
                                     int32_t fallback) const;
 };
 
+// Gives a write (any request with WriteOptions) the client event id of
+// --id, when given.
+template <typename Request>
+void SetEventId(const CommandContext& context, Request& request) {
+  if (context.parsed.Has("id")) {
+    request.mutable_options()->set_event_id(context.parsed.Get("id"));
+  }
+}
+
 // `json` (protobuf's JSON mapping) into `message`; unknown fields are an
 // error. The error's message is the first line of the parser's.
 absl::Status ParseJson(absl::string_view json,
@@ -63,6 +73,13 @@ absl::Status RunEvents(const CommandContext& context);
 absl::Status RunTail(const CommandContext& context);
 absl::Status RunVerify(const CommandContext& context);
 absl::Status RunHealth(const CommandContext& context);
+
+absl::Status RunSnapshotTake(const CommandContext& context);
+absl::Status RunSnapshotList(const CommandContext& context);
+absl::Status RunSnapshotShow(const CommandContext& context);
+absl::Status RunSnapshotDiff(const CommandContext& context);
+absl::Status RunCompleteness(const CommandContext& context);
+absl::Status RunReport(const CommandContext& context);
 
 }  // namespace koers::clients
 

@@ -22,12 +22,12 @@ namespace {
 constexpr char kUsage[] =
     R"(usage: koers [global flags] COMMAND [arguments] [flags]
 
-Commands (DATE is YYYY-MM-DD):
+Commands (DATE is YYYY-MM-DD; POINT is below):
   plan load FILE [--dry-run] [--reason TEXT] [--effective-date DATE]
       Load a plan document (koers.v1.Plan in protobuf's JSON mapping); the
       server writes only the differences. Prints the changes and positions.
       The reason defaults to "loaded from <file name>".
-  plan show [--as-of DATE]
+  plan show [--as-of DATE] [--known-at POINT]
       The plan as of a date (default today): objectives, actions, indicators.
   measure INDICATOR VALUE --date DATE [--period-start DATE] [--comment TEXT]
           [--id UUID]
@@ -48,16 +48,47 @@ Commands (DATE is YYYY-MM-DD):
       and lines starting with '#' are skipped; a line that does not parse is
       rejected here and not sent). Prints a summary and every rejected line;
       exit code 1 when any line was rejected.
-  progress                       Progress per objective, action and indicator.
-  history ID                     Every event of an action, indicator or plan.
+  progress [--as-of DATE] [--known-at POINT]
+      Progress per objective, action and indicator, with each indicator's
+      verdict (on track, at risk, off track, not assessed), and the roll-ups
+      per lead minister and per reporting entity.
+  history ID [--as-of DATE] [--known-at POINT]
+      Every event of an action, indicator or plan (only those dated up to
+      --as-of and recorded by --known-at, when given).
   events [--from N] [--limit N]  The log from position N (default: the start),
                                  at most --limit events (server default 100).
   tail [--from N]                Follow the log: the events from N, then new
                                  ones as they come, until interrupted.
   verify                         Check the log's hash chain on the server.
   health                         Ask whether the server is serving.
+  snapshot take NAME --as-of DATE [--id UUID]
+      Freeze the state of the plan as of DATE, as known now (coordinators).
+      NAME: 1 to 100 of A-Z a-z 0-9 . _ -, unique.
+  snapshot list                  Every snapshot, oldest first.
+  snapshot show NAME
+      A snapshot's facts (digest, seen position, head hash) and its frozen
+      progress. The digest is checked here: exit code 1 if the content does
+      not match it.
+  snapshot diff A B
+      What changed from snapshot A to snapshot B, or to the present when B
+      is "now": indicator values, progress and verdicts, action statuses,
+      plan differences, and apart from those the corrections recorded after
+      A that change what A showed.
+  completeness (--year YYYY | --from DATE --to DATE) [--known-at POINT]
+      Missing yearly fiches, missing indicator values and overdue actions,
+      counted per reporting entity and per lead minister.
+  report (--as-of DATE [--known-at POINT] | --snapshot NAME)
+         --format html|md|csv|json [--lang nl|en] [--out FILE]
+      An evaluation report. Here --format is the report's format: html (one
+      self-contained page with charts; prints on A4), md (Markdown), csv
+      (one row per indicator; --csv-sep applies) or json (the state in
+      protobuf's JSON mapping). Labels in Dutch (nl, the default) or English.
+      Written to FILE, or printed.
   help                           Print this text.
   --id gives the write a client event id, so that repeating it is harmless.
+  POINT (--known-at) is what the log held then: a log position (a whole
+  number from 1) or an RFC 3339 timestamp with its offset, for example
+  2027-07-01T09:00:00Z or 2027-07-01T11:00:00+02:00. Default: now.
 
 Global flags (anywhere; --name=value or --name value; '_' and '-' alike):
   --server HOST:PORT  koersd's address (env KOERS_SERVER; 127.0.0.1:50051)
@@ -67,15 +98,20 @@ Global flags (anywhere; --name=value or --name value; '_' and '-' alike):
   --tls_key FILE      its private key
   --timeout DURATION  deadline of each call, for example 30s or 5m (default
                       30s; tail has none)
-  --format FORMAT     table (default), json or csv
+  --format FORMAT     table (default), json or csv (for report: the report's
+                      format, see above)
   --csv-sep CHAR      CSV separator (default ","; ";" for Dutch spreadsheets;
                       "tab")
   --help, -h          print this text
 
 Exit codes: 0 success; 1 the server refused ("error: CODE: message" on
-stderr) or the command found a failure (rejected lines, a broken log);
-2 usage error.
+stderr) or the command found a failure (rejected lines, a broken log, a
+snapshot that does not match its digest); 2 usage error.
 )";
+
+// What the global --format means for a command: how to print its answer
+// (table, json, csv), or the format of the document it makes (report).
+enum class FormatFlag { kOutput, kDocument };
 
 // A command: its name (one or two words), how many positional arguments
 // follow the name, the flags it accepts and those it requires.
@@ -85,6 +121,7 @@ struct CommandSpec {
   std::vector<absl::string_view> flags;
   std::vector<absl::string_view> required;
   absl::Status (*run)(const CommandContext&);
+  FormatFlag format_flag = FormatFlag::kOutput;
 };
 
 const std::vector<CommandSpec>& Commands() {
@@ -94,7 +131,7 @@ const std::vector<CommandSpec>& Commands() {
        {"dry-run", "reason", "effective-date"},
        {},
        RunPlanLoad},
-      {"plan show", 0, {"as-of"}, {}, RunPlanShow},
+      {"plan show", 0, {"as-of", "known-at"}, {}, RunPlanShow},
       {"measure",
        2,
        {"date", "period-start", "comment", "id"},
@@ -108,12 +145,27 @@ const std::vector<CommandSpec>& Commands() {
       {"status", 2, {"date", "reason", "id"}, {"date", "reason"}, RunStatus},
       {"fiche", 1, {"year", "text", "date", "id"}, {"year", "text"}, RunFiche},
       {"import", 1, {"dry-run"}, {}, RunImport},
-      {"progress", 0, {}, {}, RunProgress},
-      {"history", 1, {}, {}, RunHistory},
+      {"progress", 0, {"as-of", "known-at"}, {}, RunProgress},
+      {"history", 1, {"as-of", "known-at"}, {}, RunHistory},
       {"events", 0, {"from", "limit"}, {}, RunEvents},
       {"tail", 0, {"from"}, {}, RunTail},
       {"verify", 0, {}, {}, RunVerify},
       {"health", 0, {}, {}, RunHealth},
+      {"snapshot take", 1, {"as-of", "id"}, {"as-of"}, RunSnapshotTake},
+      {"snapshot list", 0, {}, {}, RunSnapshotList},
+      {"snapshot show", 1, {}, {}, RunSnapshotShow},
+      {"snapshot diff", 2, {}, {}, RunSnapshotDiff},
+      {"completeness",
+       0,
+       {"year", "from", "to", "known-at"},
+       {},
+       RunCompleteness},
+      {"report",
+       0,
+       {"as-of", "known-at", "snapshot", "lang", "out"},
+       {"format"},
+       RunReport,
+       FormatFlag::kDocument},
   };
   return *kCommands;
 }
@@ -147,6 +199,11 @@ const FlagKinds& AllFlags() {
         {"text", FlagKind::kValue},
         {"from", FlagKind::kValue},
         {"limit", FlagKind::kValue},
+        {"known-at", FlagKind::kValue},
+        {"to", FlagKind::kValue},
+        {"snapshot", FlagKind::kValue},
+        {"lang", FlagKind::kValue},
+        {"out", FlagKind::kValue},
     });
     return all;
   }();
@@ -156,6 +213,36 @@ const FlagKinds& AllFlags() {
 // The words of a command's name: {"plan", "load"}.
 std::vector<absl::string_view> NameWords(const CommandSpec& command) {
   return absl::StrSplit(command.name, ' ');
+}
+
+// "a, b or c".
+std::string OneOf(const std::vector<std::string>& choices) {
+  if (choices.size() < 2) return absl::StrJoin(choices, "");
+  return absl::StrCat(absl::StrJoin(choices.begin(), choices.end() - 1, ", "),
+                      " or ", choices.back());
+}
+
+// The usage error for a command group ("plan", "snapshot") without a known
+// subcommand; OK when `positional` does not start with a group's name.
+absl::Status GroupError(const std::vector<std::string>& positional) {
+  std::vector<std::string> subcommands;
+  for (const CommandSpec& command : Commands()) {
+    const std::vector<absl::string_view> words = NameWords(command);
+    if (words.size() == 2 && words[0] == positional[0]) {
+      subcommands.emplace_back(words[1]);
+    }
+  }
+  if (subcommands.empty()) return absl::OkStatus();
+  if (positional.size() == 1) {
+    return UsageError(absl::StrCat(
+        "\"", positional[0], "\" needs a subcommand: ", OneOf(subcommands)));
+  }
+  for (std::string& subcommand : subcommands) {
+    subcommand = absl::StrCat(positional[0], " ", subcommand);
+  }
+  return UsageError(absl::StrCat("unknown command \"", positional[0], " ",
+                                 positional[1], "\": use ",
+                                 OneOf(subcommands)));
 }
 
 // The command the first positional arguments name.
@@ -169,13 +256,7 @@ absl::StatusOr<const CommandSpec*> FindCommand(
       return &command;
     }
   }
-  if (positional[0] == "plan") {
-    return UsageError(positional.size() == 1
-                          ? "\"plan\" needs a subcommand: load or show"
-                          : absl::StrCat("unknown command \"plan ",
-                                         positional[1],
-                                         "\": use plan load or plan show"));
-  }
+  KOERS_RETURN_IF_ERROR(GroupError(positional));
   return UsageError(absl::StrCat("unknown command \"", positional[0], "\""));
 }
 
@@ -242,8 +323,11 @@ absl::Status Run(const std::vector<std::string>& args,
   context.args.assign(parsed.positional.begin() + NameWords(*command).size(),
                       parsed.positional.end());
   KOERS_RETURN_IF_ERROR(CheckInvocation(*command, context.args, parsed));
-  KOERS_ASSIGN_OR_RETURN(const Format format,
-                         ParseFormat(parsed.Get("format", "table")));
+  // A document's format is the command's to check (report.h).
+  Format format = Format::kTable;
+  if (command->format_flag == FormatFlag::kOutput) {
+    KOERS_ASSIGN_OR_RETURN(format, ParseFormat(parsed.Get("format", "table")));
+  }
   KOERS_ASSIGN_OR_RETURN(const char separator,
                          ParseCsvSeparator(parsed.Get("csv-sep", ",")));
   KOERS_ASSIGN_OR_RETURN(const ClientOptions options,

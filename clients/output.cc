@@ -170,6 +170,8 @@ absl::Status Output::Print(const google::protobuf::Message& message,
   return absl::OkStatus();
 }
 
+void Output::PrintText(absl::string_view text) { out_ << text << std::flush; }
+
 void Output::BeginRecords(const std::vector<std::string>& columns,
                           const std::vector<size_t>& min_widths) {
   record_widths_.clear();

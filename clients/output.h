@@ -72,10 +72,14 @@ class Output {
          std::ostream& err);
 
   Format format() const { return format_; }
+  char csv_separator() const { return csv_separator_; }
 
   // One command's answer: `message` in json format, `tables` otherwise.
   absl::Status Print(const google::protobuf::Message& message,
                      const std::vector<Table>& tables);
+
+  // A finished document (koers report), printed as it is in any format.
+  void PrintText(absl::string_view text);
 
   // A stream of records of unknown length (koers tail). BeginRecords prints
   // the header (table, csv); in table format each column is at least as

@@ -1,5 +1,5 @@
-// The commands that read: plan show, progress, history, events, tail,
-// verify, health.
+// The commands that read: plan show, progress, history (each at a
+// bitemporal point: time_point_args.h), events, tail, verify, health.
 #include <string>
 #include <vector>
 
@@ -11,16 +11,12 @@
 #include "clients/event_view.h"
 #include "clients/labels.h"
 #include "clients/output.h"
+#include "clients/progress_view.h"
+#include "clients/time_point_args.h"
 #include "storage/status_macros.h"
 
 namespace koers::clients {
 namespace {
-
-// The statuses an objective's counts are shown for, in lifecycle order.
-constexpr v1::ActionStatus kStatuses[] = {
-    v1::ACTION_STATUS_PLANNED, v1::ACTION_STATUS_IN_PROGRESS,
-    v1::ACTION_STATUS_DELAYED, v1::ACTION_STATUS_COMPLETED,
-    v1::ACTION_STATUS_STOPPED};
 
 // "62 → 80" or "niet gestart → volledig gerealiseerd".
 std::string BaselineToTarget(const v1::Indicator& indicator) {
@@ -76,89 +72,33 @@ std::vector<Table> PlanTables(const v1::GetPlanResponse& response) {
   return {header, objectives, actions, indicators};
 }
 
-// The latest value with its unit, or the level.
-std::string ValueText(const v1::IndicatorProgress& indicator) {
-  if (!indicator.has_value()) return "";
-  if (!indicator.quantitative()) return indicator.level();
-  if (indicator.unit().empty()) return FormatNumber(indicator.number());
-  return absl::StrCat(FormatNumber(indicator.number()), " ", indicator.unit());
-}
-
-// Towards the target: a percentage, or the level's rank in its scale.
-std::string ProgressText(const v1::IndicatorProgress& indicator) {
-  if (!indicator.has_value()) return "";
-  if (!indicator.quantitative()) {
-    return absl::StrCat("level ", indicator.level_index() + 1, " of ",
-                        indicator.scale_size());
-  }
-  return indicator.has_progress() ? FormatPercent(indicator.progress()) : "";
-}
-
-std::vector<Table> ProgressTables(const v1::GetProgressResponse& response) {
-  Table objectives{
-      .title =
-          absl::StrCat("Progress as of ", response.as_of_date(),
-                       " (log position ", response.position(), "): objectives"),
-      .columns = {"id", "title", "actions"},
-  };
-  for (const v1::ActionStatus status : kStatuses) {
-    objectives.columns.push_back(StatusLabel(status));
-  }
-  objectives.columns.push_back("overdue");
-  for (const v1::ObjectiveProgress& objective : response.objectives()) {
-    std::vector<std::string> row = {objective.objective_id(), objective.title(),
-                                    absl::StrCat(objective.actions())};
-    for (const v1::ActionStatus status : kStatuses) {
-      uint32_t count = 0;
-      for (const v1::StatusCount& by_status : objective.by_status()) {
-        if (by_status.status() == status) count = by_status.count();
-      }
-      row.push_back(absl::StrCat(count));
-    }
-    row.push_back(absl::StrCat(objective.overdue()));
-    objectives.rows.push_back(std::move(row));
-  }
-  Table actions{.title = "Actions",
-                .columns = {"id", "status", "since", "deadline", "overdue",
-                            "latest fiche", "fiche up to date"}};
-  for (const v1::ActionProgress& action : response.actions()) {
-    actions.rows.push_back({action.action_id(), StatusLabel(action.status()),
-                            action.status_since(), action.deadline(),
-                            YesNo(action.overdue()),
-                            action.latest_fiche_year() == 0
-                                ? ""
-                                : absl::StrCat(action.latest_fiche_year()),
-                            YesNo(action.fiche_up_to_date())});
-  }
-  Table indicators{.title = "Indicators",
-                   .columns = {"id", "value", "date", "progress"}};
-  for (const v1::IndicatorProgress& indicator : response.indicators()) {
-    indicators.rows.push_back({indicator.indicator_id(), ValueText(indicator),
-                               indicator.value_date(),
-                               ProgressText(indicator)});
-  }
-  return {objectives, actions, indicators};
-}
-
 }  // namespace
 
 absl::Status RunPlanShow(const CommandContext& context) {
+  KOERS_ASSIGN_OR_RETURN(const v1::TimePoint at,
+                         TimePointFromFlags(context.parsed));
   v1::GetPlanRequest request;
-  request.set_as_of_date(context.parsed.Get("as-of"));
+  request.set_as_of_date(at.as_of_date());
+  if (at.has_known_at()) *request.mutable_known_at() = at.known_at();
   KOERS_ASSIGN_OR_RETURN(const v1::GetPlanResponse response,
                          context.client->GetPlan(request));
   return context.output->Print(response, PlanTables(response));
 }
 
 absl::Status RunProgress(const CommandContext& context) {
+  v1::GetProgressRequest request;
+  KOERS_ASSIGN_OR_RETURN(*request.mutable_at(),
+                         TimePointFromFlags(context.parsed));
   KOERS_ASSIGN_OR_RETURN(const v1::GetProgressResponse response,
-                         context.client->GetProgress({}));
+                         context.client->GetProgress(request));
   return context.output->Print(response, ProgressTables(response));
 }
 
 absl::Status RunHistory(const CommandContext& context) {
   v1::GetHistoryRequest request;
   request.set_id(context.args[0]);
+  KOERS_ASSIGN_OR_RETURN(*request.mutable_at(),
+                         TimePointFromFlags(context.parsed));
   KOERS_ASSIGN_OR_RETURN(const v1::GetHistoryResponse response,
                          context.client->GetHistory(request));
   Table history{.title = absl::StrCat("History of ", response.id()),

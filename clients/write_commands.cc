@@ -20,14 +20,6 @@
 namespace koers::clients {
 namespace {
 
-// Gives the write the client event id of --id, when given.
-template <typename Request>
-void SetEventId(const CommandContext& context, Request& request) {
-  if (context.parsed.Has("id")) {
-    request.mutable_options()->set_event_id(context.parsed.Get("id"));
-  }
-}
-
 // Sets the value of a measurement or correction from VALUE: a number when
 // the whole text reads as a double (absl::SimpleAtod: "5", "-1.5e3", also
 // "nan" and "inf", which the server refuses with its own message), else a

@@ -85,6 +85,99 @@ TEST(RunCliTest, CommandLineMistakesAreUsageErrors) {
   ExpectUsageError({"health", "--verbose"}, "unknown flag --verbose");
 }
 
+TEST(RunCliTest, KnownAtIsAPositionOrAnRfc3339Timestamp) {
+  const std::string allowed =
+      "must be a log position (a whole number from 1) or an RFC 3339 "
+      "timestamp";
+  ExpectUsageError({"progress", "--known-at=bogus", kNowhere},
+                   "--known-at \"bogus\" " + allowed);
+  ExpectUsageError({"history", "SD1.A1", "--known-at", "0", kNowhere},
+                   "--known-at \"0\" " + allowed);
+  ExpectUsageError({"plan", "show", "--known-at=2027-07-01", kNowhere},
+                   "--known-at \"2027-07-01\" " + allowed);
+  ExpectUsageError(
+      {"completeness", "--year=2026", "--known-at=2027-07-01T09:00", kNowhere},
+      "--known-at \"2027-07-01T09:00\" " + allowed);
+  // A valid point gets as far as the (absent) server.
+  for (const char* point :
+       {"812", "2027-07-01T09:00:00Z", "2027-07-01T11:00:00+02:00"}) {
+    const Result result =
+        RunKoers({"progress", "--as-of=2027-06-30", "--known-at", point,
+                  kNowhere, "--timeout=5s"});
+    EXPECT_EQ(result.exit_code, kExitFailed) << point << result.err;
+    EXPECT_THAT(result.err, StartsWith("error: UNAVAILABLE: ")) << point;
+  }
+}
+
+TEST(RunCliTest, ReportTakesExactlyOneSourceAndItsOwnFormat) {
+  ExpectUsageError({"report", "--format=html", kNowhere},
+                   "koers report needs either --as-of DATE or --snapshot NAME");
+  ExpectUsageError({"report", "--as-of=2027-06-30", "--snapshot=interim",
+                    "--format=html", kNowhere},
+                   "koers report needs either --as-of DATE or --snapshot NAME");
+  ExpectUsageError({"report", "--snapshot=interim", "--known-at=5",
+                    "--format=html", kNowhere},
+                   "--known-at does not apply to a snapshot");
+  ExpectUsageError({"report", "--as-of=2027-06-30", kNowhere},
+                   "koers report needs --format");
+  ExpectUsageError({"report", "--as-of=2027-06-30", "--format=table", kNowhere},
+                   "unknown report --format \"table\": use html, md, csv or "
+                   "json");
+  ExpectUsageError({"report", "--as-of=2027-06-30", "--format=pdf", kNowhere},
+                   "unknown report --format \"pdf\"");
+  ExpectUsageError(
+      {"report", "--as-of=2027-06-30", "--format=html", "--lang=fr", kNowhere},
+      "unknown --lang \"fr\": use nl or en");
+  ExpectUsageError({"report", "--as-of=2027-06-30", "--format=csv",
+                    "--csv-sep=;;", kNowhere},
+                   "--csv-sep \";;\"");
+  ExpectUsageError({"report", "--as-of=2027-06-30", "--format=md",
+                    "--known-at=later", kNowhere},
+                   "--known-at \"later\" must be");
+  ExpectUsageError({"report", "extra", "--as-of=2027-06-30", "--format=md"},
+                   "koers report takes 0 arguments, not 1 (extra)");
+  // The report formats belong to report; the other commands keep theirs.
+  ExpectUsageError({"progress", "--format=html"}, "unknown --format \"html\"");
+  ExpectUsageError({"progress", "--lang=en"},
+                   "flag --lang does not apply to koers progress");
+  // Every valid combination gets as far as the (absent) server.
+  for (const std::vector<std::string>& flags :
+       std::vector<std::vector<std::string>>{
+           {"--as-of=2027-06-30", "--format=html"},
+           {"--as-of=2027-06-30", "--known-at=812", "--format=md", "--lang=en"},
+           {"--snapshot=interim-2027", "--format=csv", "--csv-sep=;"},
+           {"--snapshot=interim-2027", "--format=json", "--out=/tmp/x"}}) {
+    std::vector<std::string> args = {"report", kNowhere, "--timeout=5s"};
+    args.insert(args.end(), flags.begin(), flags.end());
+    const Result result = RunKoers(args);
+    EXPECT_EQ(result.exit_code, kExitFailed) << result.err;
+    EXPECT_THAT(result.err, StartsWith("error: UNAVAILABLE: "));
+  }
+}
+
+TEST(RunCliTest, SnapshotAndCompletenessUsage) {
+  ExpectUsageError({"snapshot"},
+                   "\"snapshot\" needs a subcommand: take, list, show or diff");
+  ExpectUsageError({"snapshot", "drop", "x"},
+                   "unknown command \"snapshot drop\": use snapshot take, "
+                   "snapshot list, snapshot show or snapshot diff");
+  ExpectUsageError({"snapshot", "take", "interim-2027"},
+                   "koers snapshot take needs --as-of");
+  ExpectUsageError({"snapshot", "diff", "interim-2027"},
+                   "koers snapshot diff takes 2 arguments, not 1");
+  ExpectUsageError({"snapshot", "show"},
+                   "koers snapshot show takes 1 argument, not 0");
+  const std::string either =
+      "koers completeness needs either --year YYYY or both --from DATE and "
+      "--to DATE";
+  ExpectUsageError({"completeness"}, either);
+  ExpectUsageError({"completeness", "--year=2026", "--from=2026-01-01"},
+                   either);
+  ExpectUsageError({"completeness", "--from=2026-01-01"}, either);
+  ExpectUsageError({"completeness", "--year=twee", kNowhere},
+                   "--year must be a whole number");
+}
+
 TEST(RunCliTest, UnreadableOrInvalidFilesAreInputErrors) {
   const koers::testing::TempDir dir;
   const Result missing = RunKoers({"plan", "load", dir.Sub("missing.json")});
