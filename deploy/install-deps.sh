@@ -7,9 +7,11 @@ set -euo pipefail
 packages=(
   cmake g++ ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  librocksdb-dev libabsl-dev libssl-dev
+  librocksdb-dev libabsl-dev libssl-dev zlib1g-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   clang-format clang-tidy tzdata
+  # The HTML report's test renders it headless (tests/cli).
+  chromium
 )
 
 missing=()

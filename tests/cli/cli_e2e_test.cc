@@ -3,17 +3,11 @@
 // sample plan, runs the real `koers` binary (KOERS_CLI_PATH) as a user would,
 // and checks what it prints and its exit code. The server is stopped with
 // SIGTERM afterwards and must exit 0.
-#include <fcntl.h>
 #include <signal.h>
-#include <spawn.h>
-#include <sys/wait.h>
-#include <unistd.h>
+#include <sys/types.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <cstring>
-#include <fstream>
-#include <sstream>
+#include <ostream>
 #include <string>
 #include <vector>
 
@@ -28,12 +22,17 @@
 #include "koers/v1/ingest_service.pb.h"
 #include "koers/v1/plan_service.pb.h"
 #include "koers/v1/query_service.pb.h"
+#include "tests/cli/child_process.h"
 #include "tests/testing/koersd_process.h"
 #include "tests/testing/temp_dir.h"
 
 namespace koers {
 namespace {
 
+using ::koers::cli_test::ReadAll;
+using ::koers::cli_test::Spawn;
+using ::koers::cli_test::WaitFor;
+using ::koers::cli_test::WriteAll;
 using ::testing::AllOf;
 using ::testing::Contains;
 using ::testing::ElementsAre;
@@ -64,80 +63,6 @@ std::ostream& operator<<(std::ostream& os, const CliResult& result) {
   return os << "exit code " << result.exit_code << "\n--- stdout\n"
             << result.out << "--- stderr\n"
             << result.err;
-}
-
-std::string ReadAll(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream content;
-  content << in.rdbuf();
-  return content.str();
-}
-
-void WriteAll(const std::string& path, const std::string& content) {
-  std::ofstream(path, std::ios::binary) << content;
-}
-
-// Starts `argv` with stdin from /dev/null, stdout and stderr into the given
-// files, and this process's environment without KOERS_* variables plus
-// `extra_env` ("NAME=value"). Returns the pid, or -1 (after a failure).
-pid_t Spawn(const std::vector<std::string>& argv, const std::string& out_path,
-            const std::string& err_path,
-            const std::vector<std::string>& extra_env = {}) {
-  std::vector<char*> args;
-  args.reserve(argv.size() + 1);
-  for (const std::string& arg : argv) {
-    args.push_back(const_cast<char*>(arg.c_str()));
-  }
-  args.push_back(nullptr);
-  std::vector<std::string> env_strings = extra_env;
-  for (char** var = environ; *var != nullptr; ++var) {
-    if (!absl::StartsWith(*var, "KOERS_")) env_strings.emplace_back(*var);
-  }
-  std::vector<char*> env;
-  env.reserve(env_strings.size() + 1);
-  for (std::string& var : env_strings) env.push_back(var.data());
-  env.push_back(nullptr);
-
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  posix_spawn_file_actions_addopen(&actions, 2, err_path.c_str(),
-                                   O_WRONLY | O_CREAT | O_TRUNC, 0644);
-  pid_t pid = -1;
-  const int error =
-      posix_spawn(&pid, args[0], &actions, nullptr, args.data(), env.data());
-  posix_spawn_file_actions_destroy(&actions);
-  if (error != 0) {
-    ADD_FAILURE() << "cannot start " << argv[0] << ": " << strerror(error);
-    return -1;
-  }
-  return pid;
-}
-
-// Waits for `pid` up to `timeout`, then kills it with SIGKILL (a failure).
-// Returns its exit code, or -signal when a signal ended it.
-int WaitFor(pid_t pid, absl::Duration timeout) {
-  const absl::Time deadline = absl::Now() + timeout;
-  int status = 0;
-  for (;;) {
-    const pid_t done = waitpid(pid, &status, WNOHANG);
-    if (done == pid) break;
-    if (done < 0 && errno != EINTR) {
-      ADD_FAILURE() << "waitpid: " << strerror(errno);
-      return -1000;
-    }
-    if (absl::Now() >= deadline) {
-      ADD_FAILURE() << "pid " << pid << " still runs after "
-                    << absl::FormatDuration(timeout) << "; killing it";
-      kill(pid, SIGKILL);
-      waitpid(pid, &status, 0);
-      break;
-    }
-    absl::SleepFor(absl::Milliseconds(10));
-  }
-  return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
 }
 
 // Polls `condition` every 20 ms until it holds or `timeout` passes.
