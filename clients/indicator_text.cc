@@ -8,7 +8,7 @@ std::string ValueText(const v1::IndicatorProgress& indicator,
                       Language language) {
   if (!indicator.has_value()) return "";
   if (!indicator.quantitative()) return indicator.level();
-  const std::string number = NumberText(indicator.number(), language);
+  std::string number = NumberText(indicator.number(), language);
   if (indicator.unit().empty()) return number;
   return absl::StrCat(number, " ", indicator.unit());
 }

@@ -1,5 +1,6 @@
 // Text from the data (names, titles, reasons: untrusted, they may hold
-// "<", "&", quotes or "|") made safe to put in a document.
+// "<", "&", quotes or "|") made safe to put in a document. Pure functions;
+// thread-safe.
 #ifndef KOERS_CLIENTS_MARKUP_ESCAPE_H_
 #define KOERS_CLIENTS_MARKUP_ESCAPE_H_
 

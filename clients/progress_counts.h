@@ -1,5 +1,6 @@
 // The counts of a roll-up (an objective, a lead minister, a reporting
 // entity) for one status or verdict: the server omits those with none.
+// Pure; thread-safe.
 #ifndef KOERS_CLIENTS_PROGRESS_COUNTS_H_
 #define KOERS_CLIENTS_PROGRESS_COUNTS_H_
 

@@ -170,26 +170,29 @@ std::string ObjectivesSection(const v1::GetProgressResponse& progress,
   return absl::StrCat(html, "</section>\n");
 }
 
-// A trend chart per quantitative indicator, two to a row.
+// A trend chart per quantitative indicator, two to a row; nothing when
+// there is none.
 std::string Charts(const v1::EvaluationState& state, Language language) {
   std::map<std::string, const v1::IndicatorTrend*> trends;
   for (const v1::IndicatorTrend& trend : state.trends()) {
     trends[trend.indicator_id()] = &trend;
   }
-  std::string html = absl::StrCat("<h3>", Label(Word::kTrends, language),
-                                  "</h3>\n<div class=\"charts\">");
+  std::string figures;
   for (const v1::IndicatorProgress& indicator : state.progress().indicators()) {
     if (!indicator.quantitative()) continue;
     const auto trend = trends.find(indicator.indicator_id());
     absl::StrAppend(
-        &html, "<figure><figcaption><b>", HtmlEscape(indicator.indicator_id()),
-        "</b> ", HtmlEscape(indicator.name()), "</figcaption>",
+        &figures, "<figure><figcaption><b>",
+        HtmlEscape(indicator.indicator_id()), "</b> ",
+        HtmlEscape(indicator.name()), "</figcaption>",
         TrendChartSvg(indicator,
                       trend == trends.end() ? nullptr : trend->second,
                       language),
         "</figure>");
   }
-  return absl::StrCat(html, "</div>\n");
+  if (figures.empty()) return "";
+  return absl::StrCat("<h3>", Label(Word::kTrends, language),
+                      "</h3>\n<div class=\"charts\">", figures, "</div>\n");
 }
 
 std::string CompletenessSection(const ReportContent& content,

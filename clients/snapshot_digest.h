@@ -1,6 +1,6 @@
 // A snapshot checked by the client: its digest is the SHA-256 of its
 // canonical content, so `koers` recomputes it rather than take the server's
-// word that the content is what was frozen.
+// word that the content is what was frozen. Thread-safe (KoersClient is).
 #ifndef KOERS_CLIENTS_SNAPSHOT_DIGEST_H_
 #define KOERS_CLIENTS_SNAPSHOT_DIGEST_H_
 

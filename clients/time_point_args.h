@@ -9,7 +9,8 @@
 //                     "2027-07-01T11:00:00+02:00", fractions of a second
 //                     allowed); default now.
 //
-// Errors are usage errors (cli_error.h) that say what is allowed.
+// Errors are usage errors (cli_error.h) that say what is allowed. Pure
+// functions; thread-safe.
 #ifndef KOERS_CLIENTS_TIME_POINT_ARGS_H_
 #define KOERS_CLIENTS_TIME_POINT_ARGS_H_
 
