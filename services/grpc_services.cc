@@ -226,10 +226,11 @@ grpc::Status PlanServiceImpl::GetPlan(grpc::ServerContext* context,
 }
 
 grpc::Status QueryServiceImpl::GetProgress(
-    grpc::ServerContext* context, const v1::GetProgressRequest* /*request*/,
+    grpc::ServerContext* context, const v1::GetProgressRequest* request,
     v1::GetProgressResponse* response) {
-  return Respond(*auth_, *context, response,
-                 [&](const Caller&) { return tracker_->GetProgress(); });
+  return Respond(*auth_, *context, response, [&](const Caller&) {
+    return tracker_->GetProgress(*request);
+  });
 }
 
 grpc::Status QueryServiceImpl::GetHistory(grpc::ServerContext* context,
@@ -314,6 +315,51 @@ grpc::Status QueryServiceImpl::Stream(
     tracker_->WaitForHeadBeyond(next - 1, kLivePoll);
   }
   return grpc::Status::CANCELLED;
+}
+
+grpc::Status EvaluationServiceImpl::GetState(grpc::ServerContext* context,
+                                             const v1::GetStateRequest* request,
+                                             v1::EvaluationState* response) {
+  return Respond(*auth_, *context, response,
+                 [&](const Caller&) { return tracker_->GetState(*request); });
+}
+
+grpc::Status EvaluationServiceImpl::TakeSnapshot(
+    grpc::ServerContext* context, const v1::TakeSnapshotRequest* request,
+    v1::TakeSnapshotResponse* response) {
+  return Respond(*auth_, *context, response, [&](const Caller& caller) {
+    return tracker_->TakeSnapshot(caller, *request);
+  });
+}
+
+grpc::Status EvaluationServiceImpl::GetSnapshot(
+    grpc::ServerContext* context, const v1::GetSnapshotRequest* request,
+    v1::GetSnapshotResponse* response) {
+  return Respond(*auth_, *context, response, [&](const Caller&) {
+    return tracker_->GetSnapshot(*request);
+  });
+}
+
+grpc::Status EvaluationServiceImpl::ListSnapshots(
+    grpc::ServerContext* context, const v1::ListSnapshotsRequest* /*request*/,
+    v1::ListSnapshotsResponse* response) {
+  return Respond(*auth_, *context, response,
+                 [&](const Caller&) { return tracker_->ListSnapshots(); });
+}
+
+grpc::Status EvaluationServiceImpl::Diff(grpc::ServerContext* context,
+                                         const v1::DiffRequest* request,
+                                         v1::DiffResponse* response) {
+  return Respond(*auth_, *context, response,
+                 [&](const Caller&) { return tracker_->Diff(*request); });
+}
+
+grpc::Status EvaluationServiceImpl::GetCompleteness(
+    grpc::ServerContext* context, const v1::CompletenessRequest* request,
+    v1::Completeness* response) {
+  return Respond(*auth_, *context, response, [&](const Caller&) {
+    return tracker_->GetCompleteness(*request);
+  });
 }
 
 }  // namespace koers::services

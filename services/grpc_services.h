@@ -10,6 +10,7 @@
 
 #include "absl/status/statusor.h"
 #include "grpcpp/server_context.h"
+#include "koers/v1/evaluation_service.grpc.pb.h"
 #include "koers/v1/ingest_service.grpc.pb.h"
 #include "koers/v1/plan_service.grpc.pb.h"
 #include "koers/v1/query_service.grpc.pb.h"
@@ -143,6 +144,37 @@ class QueryServiceImpl final : public v1::QueryService::Service {
   const SubscriptionLimits limits_;
   std::atomic<int> subscribers_{0};
   std::atomic<bool> shutting_down_{false};
+};
+
+// Reads are open to every authenticated caller; TakeSnapshot to
+// coordinators.
+class EvaluationServiceImpl final : public v1::EvaluationService::Service {
+ public:
+  EvaluationServiceImpl(Tracker* tracker, const CallAuthenticator* auth)
+      : tracker_(tracker), auth_(auth) {}
+
+  grpc::Status GetState(grpc::ServerContext* context,
+                        const v1::GetStateRequest* request,
+                        v1::EvaluationState* response) override;
+  grpc::Status TakeSnapshot(grpc::ServerContext* context,
+                            const v1::TakeSnapshotRequest* request,
+                            v1::TakeSnapshotResponse* response) override;
+  grpc::Status GetSnapshot(grpc::ServerContext* context,
+                           const v1::GetSnapshotRequest* request,
+                           v1::GetSnapshotResponse* response) override;
+  grpc::Status ListSnapshots(grpc::ServerContext* context,
+                             const v1::ListSnapshotsRequest* request,
+                             v1::ListSnapshotsResponse* response) override;
+  grpc::Status Diff(grpc::ServerContext* context,
+                    const v1::DiffRequest* request,
+                    v1::DiffResponse* response) override;
+  grpc::Status GetCompleteness(grpc::ServerContext* context,
+                               const v1::CompletenessRequest* request,
+                               v1::Completeness* response) override;
+
+ private:
+  Tracker* const tracker_;
+  const CallAuthenticator* const auth_;
 };
 
 }  // namespace koers::services

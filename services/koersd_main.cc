@@ -24,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "services/auth.h"
+#include "services/projection_commands.h"
 #include "services/sample_plan.h"
 #include "services/server.h"
 #include "services/tracker.h"
@@ -59,6 +60,14 @@ ABSL_FLAG(absl::Duration, shutdown_grace, absl::Seconds(10),
           "On SIGINT/SIGTERM, how long in-flight calls may finish.");
 ABSL_FLAG(std::string, timezone, "Europe/Brussels",
           "The plan's calendar: decides what 'today' is.");
+ABSL_FLAG(bool, rebuild_projections, false,
+          "Recompute every stored projection from the event log in "
+          "--data_dir, then exit (the server must not be running). Exit "
+          "code 0 when done, 2 when it could not run.");
+ABSL_FLAG(bool, check_projections, false,
+          "Rebuild the projections aside and compare them with what is "
+          "stored in --data_dir, then exit: 0 all match, 1 a difference "
+          "(listed), 2 could not run. Changes nothing stored.");
 ABSL_FLAG(bool, verify, false,
           "Verify the event log's hash chain and indexes offline, then exit: "
           "0 sound, 1 broken (first broken position printed), 2 cannot open.");
@@ -233,6 +242,7 @@ int main(int argc, char** argv) {
       "         [--auth_file=FILE] [--tls_cert=PEM --tls_key=PEM "
       "[--tls_client_ca=PEM]]\n"
       "  koersd --verify --data_dir=DIR\n"
+      "  koersd --rebuild_projections|--check_projections --data_dir=DIR\n"
       "  koersd add-principal --auth_file=FILE --name=NAME --role=ROLE "
       "[--entities='A;B'] [--tls_subject=SUBJECT]");
   const std::vector<char*> positional = absl::ParseCommandLine(argc, argv);
@@ -243,6 +253,14 @@ int main(int argc, char** argv) {
     return 2;
   }
   if (positional.size() == 2) return koers::services::RunAddPrincipal();
+  if (absl::GetFlag(FLAGS_rebuild_projections)) {
+    return koers::services::RunRebuildProjections(absl::GetFlag(FLAGS_data_dir),
+                                                  std::cout);
+  }
+  if (absl::GetFlag(FLAGS_check_projections)) {
+    return koers::services::RunCheckProjections(absl::GetFlag(FLAGS_data_dir),
+                                                std::cout);
+  }
   if (absl::GetFlag(FLAGS_verify)) {
     return koers::services::RunVerify(absl::GetFlag(FLAGS_data_dir), std::cout);
   }

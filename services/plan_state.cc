@@ -1,5 +1,6 @@
 #include "services/plan_state.h"
 
+#include <algorithm>
 #include <utility>
 
 #include "storage/civil_date.h"
@@ -43,7 +44,7 @@ MeasurementRecord ValueFrom(const v1::Event& event, bool has_number,
 }  // namespace
 
 void PlanState::Apply(const v1::Event& event) {
-  position_ = event.position();
+  position_ = std::max(position_, event.position());
   switch (event.payload_case()) {
     case v1::Event::kPlanAdopted:
       ApplyPlanHeader(event, event.plan_adopted().plan());
@@ -71,7 +72,7 @@ void PlanState::Apply(const v1::Event& event) {
       break;
     case v1::Event::kMeasurementRecorded: {
       const v1::MeasurementRecorded& m = event.measurement_recorded();
-      ApplyValue(event,
+      ApplyValue(event.stream(), event.stream_revision(),
                  ValueFrom(event, m.has_number(), m.number(), m.level()));
       break;
     }
@@ -80,12 +81,12 @@ void PlanState::Apply(const v1::Event& event) {
       MeasurementRecord value =
           ValueFrom(event, c.has_number(), c.number(), c.level());
       value.supersedes = c.supersedes_event_id();
-      ApplyValue(event, std::move(value));
+      ApplyValue(event.stream(), event.stream_revision(), std::move(value));
       break;
     }
     case v1::Event::kActionStatusChanged: {
       ActionRecord& action = actions_[event.stream()];
-      action.revision = event.stream_revision();
+      action.revision = std::max(action.revision, event.stream_revision());
       action.status_changes.push_back(StatusChange{
           ValidDay(event), event.position(),
           event.action_status_changed().to_status(), event.event_id()});
@@ -93,13 +94,15 @@ void PlanState::Apply(const v1::Event& event) {
     }
     case v1::Event::kFicheUpdated: {
       ActionRecord& action = actions_[event.stream()];
-      action.revision = event.stream_revision();
+      action.revision = std::max(action.revision, event.stream_revision());
       action.fiche_updates.push_back(
           FicheUpdate{event.fiche_updated().year(), ValidDay(event),
                       event.position(), event.event_id()});
       break;
     }
     case v1::Event::kEvaluationSnapshotTaken:
+      ApplySnapshot(event);
+      break;
     case v1::Event::PAYLOAD_NOT_SET:
       break;
   }
@@ -112,7 +115,7 @@ void PlanState::ApplyPlanHeader(const v1::Event& event, const v1::Plan& plan) {
 void PlanState::ApplyAction(const v1::Event& event,
                             std::optional<v1::Action> definition) {
   ActionRecord& action = actions_[event.stream()];
-  action.revision = event.stream_revision();
+  action.revision = std::max(action.revision, event.stream_revision());
   action.versions.push_back(
       {ValidDay(event), event.position(), std::move(definition)});
 }
@@ -120,22 +123,71 @@ void PlanState::ApplyAction(const v1::Event& event,
 void PlanState::ApplyIndicator(const v1::Event& event,
                                std::optional<v1::Indicator> definition) {
   IndicatorRecord& indicator = indicators_[event.stream()];
-  indicator.revision = event.stream_revision();
+  indicator.revision = std::max(indicator.revision, event.stream_revision());
   indicator.versions.push_back(
       {ValidDay(event), event.position(), std::move(definition)});
 }
 
-void PlanState::ApplyValue(const v1::Event& event, MeasurementRecord value) {
-  IndicatorRecord& indicator = indicators_[event.stream()];
-  indicator.revision = event.stream_revision();
-  if (!value.supersedes.empty()) {
-    auto replaced = indicator.value_index.find(value.supersedes);
-    if (replaced != indicator.value_index.end()) {
-      indicator.values[replaced->second].superseded_by = value.event_id;
+void PlanState::ApplyValue(const std::string& indicator_id, uint64_t revision,
+                           MeasurementRecord value) {
+  IndicatorRecord& indicator = indicators_[indicator_id];
+  indicator.revision = std::max(indicator.revision, revision);
+  const size_t index = indicator.values.size();
+  indicator.value_index[value.event_id] = index;
+  indicator.timeline.Add(value.date, value.position, index);
+  const std::string supersedes = value.supersedes;
+  indicator.values.push_back(std::move(value));
+  if (!supersedes.empty()) {
+    auto original = indicator.value_index.find(supersedes);
+    if (original != indicator.value_index.end()) {
+      Supersede(&indicator, original->second, index);
+    } else {
+      indicator.early_corrections[supersedes] = index;
     }
   }
-  indicator.value_index[value.event_id] = indicator.values.size();
-  indicator.values.push_back(std::move(value));
+  auto early =
+      indicator.early_corrections.find(indicator.values[index].event_id);
+  if (early != indicator.early_corrections.end()) {
+    Supersede(&indicator, index, early->second);
+    indicator.early_corrections.erase(early);
+  }
+}
+
+void PlanState::Supersede(IndicatorRecord* indicator, size_t original,
+                          size_t correction) {
+  MeasurementRecord& replaced = indicator->values[original];
+  const MeasurementRecord& by = indicator->values[correction];
+  replaced.superseded_by = by.event_id;
+  replaced.superseded_at = by.position;
+  indicator->timeline.Supersede(replaced.date, replaced.position, by.position);
+}
+
+void PlanState::ApplySnapshot(const v1::Event& event) {
+  const v1::EvaluationSnapshotTaken& taken = event.evaluation_snapshot_taken();
+  SnapshotRecord& record = snapshots_[taken.name()];
+  record.name = taken.name();
+  record.as_of_date = taken.as_of_date();
+  record.seen_position = taken.seen_position();
+  record.head_hash = taken.head_hash();
+  record.digest = taken.content_digest();
+  record.event_id = event.event_id();
+  record.position = event.position();
+  record.taken_at = event.record_time();
+  record.taken_by = event.principal();
+}
+
+const SnapshotRecord* PlanState::FindSnapshot(absl::string_view name) const {
+  return Find(snapshots_, name);
+}
+
+std::vector<const SnapshotRecord*> PlanState::Snapshots() const {
+  std::vector<const SnapshotRecord*> all;
+  for (const auto& [name, record] : snapshots_) all.push_back(&record);
+  std::sort(all.begin(), all.end(),
+            [](const SnapshotRecord* a, const SnapshotRecord* b) {
+              return a->position < b->position;
+            });
+  return all;
 }
 
 const v1::Plan* PlanState::CurrentPlan() const {
@@ -161,11 +213,11 @@ const IndicatorRecord* PlanState::FindIndicator(absl::string_view id) const {
 }
 
 v1::ActionStatus PlanState::StatusOn(const ActionRecord& action,
-                                     absl::CivilDay day,
+                                     absl::CivilDay day, uint64_t known_at,
                                      std::optional<absl::CivilDay>* since) {
   const StatusChange* best = nullptr;
   for (const StatusChange& change : action.status_changes) {
-    if (change.effective > day) continue;
+    if (change.effective > day || change.position > known_at) continue;
     if (best == nullptr || change.effective > best->effective ||
         (change.effective == best->effective &&
          change.position > best->position)) {
@@ -180,26 +232,51 @@ v1::ActionStatus PlanState::StatusOn(const ActionRecord& action,
   return best->status;
 }
 
+int PlanState::LatestFicheYear(const ActionRecord& action, absl::CivilDay day,
+                               uint64_t known_at) {
+  int latest = 0;
+  for (const FicheUpdate& fiche : action.fiche_updates) {
+    if (fiche.date <= day && fiche.position <= known_at) {
+      latest = std::max(latest, fiche.year);
+    }
+  }
+  return latest;
+}
+
+bool PlanState::HasFiche(const ActionRecord& action, int year,
+                         uint64_t known_at) {
+  return std::any_of(action.fiche_updates.begin(), action.fiche_updates.end(),
+                     [&](const FicheUpdate& fiche) {
+                       return fiche.year == year && fiche.position <= known_at;
+                     });
+}
+
 const StatusChange* PlanState::LastStatusChange(const ActionRecord& action) {
   return action.status_changes.empty() ? nullptr
                                        : &action.status_changes.back();
 }
 
 const MeasurementRecord* PlanState::ValueOn(const IndicatorRecord& indicator,
-                                            absl::CivilDay day) {
-  const MeasurementRecord* best = nullptr;
-  for (const MeasurementRecord& value : indicator.values) {
-    if (!value.superseded_by.empty() || value.date > day) continue;
-    if (best == nullptr || value.date > best->date ||
-        (value.date == best->date && value.position > best->position)) {
-      best = &value;
-    }
-  }
-  return best;
+                                            absl::CivilDay day,
+                                            uint64_t known_at) {
+  const ptrdiff_t index = indicator.timeline.ValueOn(day, known_at);
+  return index < 0 ? nullptr : &indicator.values[static_cast<size_t>(index)];
 }
 
-v1::Plan PlanState::PlanAsOf(absl::CivilDay day) const {
-  const v1::Plan* header = VersionOn(plan_versions_, day);
+std::vector<const MeasurementRecord*> PlanState::ValuesBetween(
+    const IndicatorRecord& indicator, absl::CivilDay first, absl::CivilDay last,
+    uint64_t known_at, size_t limit) {
+  std::vector<const MeasurementRecord*> values;
+  for (size_t index :
+       indicator.timeline.ValuesBetween(first, last, known_at, limit)) {
+    values.push_back(&indicator.values[index]);
+  }
+  std::reverse(values.begin(), values.end());
+  return values;
+}
+
+v1::Plan PlanState::PlanAsOf(absl::CivilDay day, uint64_t known_at) const {
+  const v1::Plan* header = VersionOn(plan_versions_, day, known_at);
   if (header == nullptr) return v1::Plan();
   v1::Plan plan = *header;
   absl::flat_hash_map<std::string, v1::StrategicObjective*> objectives;
@@ -208,7 +285,7 @@ v1::Plan PlanState::PlanAsOf(absl::CivilDay day) const {
   }
   absl::flat_hash_map<std::string, v1::Action*> actions;
   for (const auto& [id, record] : actions_) {
-    const v1::Action* action = VersionOn(record.versions, day);
+    const v1::Action* action = VersionOn(record.versions, day, known_at);
     if (action == nullptr) continue;
     auto objective = objectives.find(action->objective_id());
     if (objective == objectives.end()) continue;
@@ -216,7 +293,7 @@ v1::Plan PlanState::PlanAsOf(absl::CivilDay day) const {
     *actions[id] = *action;
   }
   for (const auto& [id, record] : indicators_) {
-    const v1::Indicator* indicator = VersionOn(record.versions, day);
+    const v1::Indicator* indicator = VersionOn(record.versions, day, known_at);
     if (indicator == nullptr) continue;
     auto action = actions.find(indicator->action_id());
     if (action == actions.end()) continue;

@@ -23,8 +23,10 @@
 #include "absl/container/flat_hash_map.h"
 #include "absl/strings/string_view.h"
 #include "absl/time/civil_time.h"
+#include "google/protobuf/timestamp.pb.h"
 #include "koers/v1/events.pb.h"
 #include "koers/v1/plan.pb.h"
+#include "services/value_timeline.h"
 
 namespace koers::services {
 
@@ -69,21 +71,53 @@ struct MeasurementRecord {
   std::string level;
   // For a correction: the event it replaced.
   std::string supersedes;
-  // Set when a later correction replaced this value.
+  // Set when a later correction replaced this value: that correction and
+  // its position.
   std::string superseded_by;
+  uint64_t superseded_at = kNeverSuperseded;
 };
 
 struct IndicatorRecord {
   std::vector<DefinitionVersion<v1::Indicator>> versions;  // log order
-  std::vector<MeasurementRecord> values;                   // log order
-  absl::flat_hash_map<std::string, size_t> value_index;    // event id -> index
+  // In the order applied (log order, except when loaded from projections).
+  std::vector<MeasurementRecord> values;
+  absl::flat_hash_map<std::string, size_t> value_index;  // event id -> index
+  // The values by valid time, for bitemporal reads (handles: indices into
+  // `values`).
+  ValueTimeline timeline;
+  // Corrections applied before the value they replace (possible only when
+  // loading): replaced event id -> index of the correction.
+  absl::flat_hash_map<std::string, size_t> early_corrections;
   uint64_t revision = 0;
 };
 
+// An evaluation snapshot's metadata (its content stays in the log).
+struct SnapshotRecord {
+  std::string name;
+  std::string as_of_date;
+  uint64_t seen_position = 0;
+  std::string head_hash;  // raw bytes
+  std::string digest;     // raw bytes
+  std::string event_id;
+  uint64_t position = 0;
+  google::protobuf::Timestamp taken_at;
+  std::string taken_by;
+};
+
+// Known-at positions (record time) below: only what was recorded at or
+// before that position counts; kKnownNow sees everything.
 class PlanState {
  public:
-  // Folds one committed event in. Events must come in log order.
+  // Folds one committed event in. Events of one stream must come in log
+  // order (events of different streams may interleave, as when loading
+  // projections).
   void Apply(const v1::Event& event);
+  // Folds in one value of `indicator_id` (a measurement or a correction),
+  // as loaded from a stored projection; `revision` is its stream revision.
+  void ApplyValue(const std::string& indicator_id, uint64_t revision,
+                  MeasurementRecord value);
+  // Sets the position the state reflects (after loading projections).
+  void set_position(uint64_t position) { position_ = position; }
 
   // The last applied log position (0 before any).
   uint64_t position() const { return position_; }
@@ -99,26 +133,44 @@ class PlanState {
   const ActionRecord* FindAction(absl::string_view id) const;
   const IndicatorRecord* FindIndicator(absl::string_view id) const;
 
-  // The action's status on `day` (by effective date; ties by position):
-  // planned before any change. Also the effective date of that change, when
-  // there is one.
+  // The action's status on `day` (by effective date; ties by position) as
+  // known at `known_at`: planned before any change. Also the effective date
+  // of that change, when there is one.
   static v1::ActionStatus StatusOn(const ActionRecord& action,
-                                   absl::CivilDay day,
+                                   absl::CivilDay day, uint64_t known_at,
                                    std::optional<absl::CivilDay>* since);
+  // The latest fiche year among updates dated on or before `day` and known
+  // at `known_at`; 0 when none.
+  static int LatestFicheYear(const ActionRecord& action, absl::CivilDay day,
+                             uint64_t known_at);
+  // True when a fiche update for `year` is known at `known_at`.
+  static bool HasFiche(const ActionRecord& action, int year, uint64_t known_at);
   // The latest status change by log order, if any.
   static const StatusChange* LastStatusChange(const ActionRecord& action);
 
-  // The value in force for the indicator on `day`: among values not
-  // superseded, the one with the latest reference date <= day (ties: the
-  // later position). nullptr when none.
+  // The value in force for the indicator on `day` as known at `known_at`:
+  // among the values recorded by then and not replaced by a correction
+  // recorded by then, the one with the latest reference date <= day (ties:
+  // the later position). nullptr when none.
   static const MeasurementRecord* ValueOn(const IndicatorRecord& indicator,
-                                          absl::CivilDay day);
+                                          absl::CivilDay day,
+                                          uint64_t known_at = kKnownNow);
+  // The values in force dated in [first, last] as known at `known_at`,
+  // oldest first, at most the latest `limit`.
+  static std::vector<const MeasurementRecord*> ValuesBetween(
+      const IndicatorRecord& indicator, absl::CivilDay first,
+      absl::CivilDay last, uint64_t known_at, size_t limit);
 
-  // The plan as a nested document as of `day`: the header version in force
-  // then, the actions defined by then and not withdrawn, the indicators
-  // defined by then and not retired, each as its version in force then.
-  // Empty (no id) when no header was in force on `day`.
-  v1::Plan PlanAsOf(absl::CivilDay day) const;
+  // The plan as a nested document as of `day` known at `known_at`: the
+  // header version in force then, the actions defined by then and not
+  // withdrawn, the indicators defined by then and not retired, each as its
+  // version in force then. Empty (no id) when no header was in force.
+  v1::Plan PlanAsOf(absl::CivilDay day, uint64_t known_at = kKnownNow) const;
+
+  // Snapshots by name.
+  const SnapshotRecord* FindSnapshot(absl::string_view name) const;
+  // In log order.
+  std::vector<const SnapshotRecord*> Snapshots() const;
 
   // Ids in ascending order, including withdrawn and retired ones.
   const std::map<std::string, ActionRecord>& actions() const {
@@ -137,22 +189,26 @@ class PlanState {
                    std::optional<v1::Action> definition);
   void ApplyIndicator(const v1::Event& event,
                       std::optional<v1::Indicator> definition);
-  void ApplyValue(const v1::Event& event, MeasurementRecord value);
+  void ApplySnapshot(const v1::Event& event);
+  static void Supersede(IndicatorRecord* indicator, size_t original,
+                        size_t correction);
 
   uint64_t position_ = 0;
+  std::map<std::string, SnapshotRecord> snapshots_;
   std::vector<DefinitionVersion<v1::Plan>> plan_versions_;
   std::map<std::string, ActionRecord> actions_;
   std::map<std::string, IndicatorRecord> indicators_;
 };
 
-// The version in force on `day`: the latest valid_from <= day, ties broken by
-// the later position. nullptr when none (or it withdrew the definition).
+// The version in force on `day` as known at `known_at`: the latest
+// valid_from <= day among versions recorded by then, ties broken by the
+// later position. nullptr when none (or it withdrew the definition).
 template <typename T>
 const T* VersionOn(const std::vector<DefinitionVersion<T>>& versions,
-                   absl::CivilDay day) {
+                   absl::CivilDay day, uint64_t known_at = kKnownNow) {
   const DefinitionVersion<T>* best = nullptr;
   for (const DefinitionVersion<T>& version : versions) {
-    if (version.valid_from > day) continue;
+    if (version.valid_from > day || version.position > known_at) continue;
     if (best == nullptr || version.valid_from > best->valid_from ||
         (version.valid_from == best->valid_from &&
          version.position > best->position)) {

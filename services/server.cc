@@ -87,7 +87,8 @@ KoersServer::KoersServer(Tracker* tracker, const PrincipalRegistry* registry,
     : auth_(registry),
       ingest_(tracker, &auth_),
       plan_(tracker, &auth_),
-      query_(tracker, &auth_, options.subscriptions) {}
+      query_(tracker, &auth_, options.subscriptions),
+      evaluation_(tracker, &auth_) {}
 
 KoersServer::~KoersServer() { Shutdown(absl::ZeroDuration()); }
 
@@ -114,6 +115,7 @@ absl::StatusOr<std::unique_ptr<KoersServer>> KoersServer::Start(
   builder.RegisterService(&server->ingest_);
   builder.RegisterService(&server->plan_);
   builder.RegisterService(&server->query_);
+  builder.RegisterService(&server->evaluation_);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(

@@ -66,6 +66,7 @@ class KoersServer {
   IngestServiceImpl ingest_;
   PlanServiceImpl plan_;
   QueryServiceImpl query_;
+  EvaluationServiceImpl evaluation_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

@@ -9,6 +9,7 @@
 #include "services/plan_diff.h"
 #include "services/plan_document.h"
 #include "services/progress.h"
+#include "services/state_projection.h"
 #include "services/submissions.h"
 #include "storage/append_validation.h"
 #include "storage/civil_date.h"
@@ -22,7 +23,6 @@ namespace {
 // How often a write whose guard revision moved is validated again before
 // the conflict is reported (ABORTED) to the caller.
 constexpr int kGuardRetries = 3;
-constexpr size_t kReplayChunk = 4096;
 constexpr size_t kMaxReason = 2000;
 constexpr size_t kMaxHistory = 100000;
 
@@ -97,22 +97,14 @@ absl::StatusOr<std::unique_ptr<Tracker>> Tracker::Open(
   log_options.on_commit = [self](const std::vector<const v1::Event*>& events) {
     self->OnCommit(events);
   };
+  log_options.projector = ProjectEvent;
   KOERS_ASSIGN_OR_RETURN(tracker->log_,
                          storage::EventLog::Open(data_dir, log_options));
-  KOERS_RETURN_IF_ERROR(tracker->Replay());
+  // The stored projections, not the log: start-up reads one compact entry
+  // per value instead of parsing every event.
+  absl::MutexLock lock(&tracker->state_mu_);
+  KOERS_RETURN_IF_ERROR(LoadPlanState(*tracker->log_, &tracker->state_));
   return tracker;
-}
-
-absl::Status Tracker::Replay() {
-  const uint64_t head = log_->Head().position;
-  absl::MutexLock lock(&state_mu_);
-  while (state_.position() < head) {
-    KOERS_ASSIGN_OR_RETURN(const std::vector<v1::Event> events,
-                           log_->ReadAll(state_.position() + 1, kReplayChunk));
-    if (events.empty()) break;
-    for (const v1::Event& event : events) state_.Apply(event);
-  }
-  return absl::OkStatus();
 }
 
 void Tracker::OnCommit(const std::vector<const v1::Event*>& events) {
@@ -191,16 +183,15 @@ absl::StatusOr<v1::LoadPlanResponse> Tracker::LoadPlan(
 
 absl::StatusOr<v1::GetPlanResponse> Tracker::GetPlan(
     const v1::GetPlanRequest& request) const {
-  absl::CivilDay day = Today();
-  if (!request.as_of_date().empty()) {
-    KOERS_ASSIGN_OR_RETURN(
-        day, storage::ParseIsoDate(request.as_of_date(), "as_of_date"));
-  }
+  v1::TimePoint at;
+  at.set_as_of_date(request.as_of_date());
+  *at.mutable_known_at() = request.known_at();
+  KOERS_ASSIGN_OR_RETURN(const ReadPoint point, Resolve(at, ""));
   v1::GetPlanResponse response;
-  response.set_as_of_date(storage::FormatIsoDate(day));
+  response.set_as_of_date(storage::FormatIsoDate(point.day));
   absl::ReaderMutexLock lock(&state_mu_);
-  *response.mutable_plan() = state_.PlanAsOf(day);
-  response.set_position(state_.position());
+  *response.mutable_plan() = state_.PlanAsOf(point.day, point.known_at);
+  response.set_position(point.known_at);
   return response;
 }
 
@@ -427,10 +418,11 @@ absl::StatusOr<v1::SubmitBatchResponse> Tracker::TrySubmitBatch(
   return response;
 }
 
-absl::StatusOr<v1::GetProgressResponse> Tracker::GetProgress() const {
-  const absl::CivilDay today = Today();
+absl::StatusOr<v1::GetProgressResponse> Tracker::GetProgress(
+    const v1::GetProgressRequest& request) const {
+  KOERS_ASSIGN_OR_RETURN(const ReadPoint point, Resolve(request.at(), "at."));
   absl::ReaderMutexLock lock(&state_mu_);
-  return BuildProgress(state_, today);
+  return BuildProgress(state_, point.day, point.known_at, point.known_at);
 }
 
 absl::StatusOr<v1::GetHistoryResponse> Tracker::GetHistory(
@@ -440,6 +432,12 @@ absl::StatusOr<v1::GetHistoryResponse> Tracker::GetHistory(
         "id: \"", request.id().substr(0, 64),
         "\" is not an action, indicator or plan id (like SD1.A3.I2)"));
   }
+  KOERS_ASSIGN_OR_RETURN(const ReadPoint point, Resolve(request.at(), "at."));
+  // Without an as-of date every event known at the point is listed,
+  // whatever its valid date.
+  const std::string last_date = request.at().as_of_date().empty()
+                                    ? std::string("9999-12-31")
+                                    : storage::FormatIsoDate(point.day);
   absl::StatusOr<std::vector<v1::Event>> events = log_->ReadStream(
       request.id(), 0, storage::ReadDirection::kForward, kMaxHistory);
   if (absl::IsNotFound(events.status())) {
@@ -452,10 +450,13 @@ absl::StatusOr<v1::GetHistoryResponse> Tracker::GetHistory(
   absl::ReaderMutexLock lock(&state_mu_);
   const IndicatorRecord* indicator = state_.FindIndicator(request.id());
   for (v1::Event& event : *events) {
+    if (event.position() > point.known_at) break;
+    if (event.valid_date() > last_date) continue;
     v1::HistoryEntry* entry = response.add_entries();
     if (indicator != nullptr) {
       auto value = indicator->value_index.find(event.event_id());
-      if (value != indicator->value_index.end()) {
+      if (value != indicator->value_index.end() &&
+          indicator->values[value->second].superseded_at <= point.known_at) {
         entry->set_superseded_by(
             indicator->values[value->second].superseded_by);
       }

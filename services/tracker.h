@@ -24,6 +24,7 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/time.h"
 #include "absl/types/span.h"
+#include "koers/v1/evaluation_service.pb.h"
 #include "koers/v1/ingest_service.pb.h"
 #include "koers/v1/plan_service.pb.h"
 #include "koers/v1/query_service.pb.h"
@@ -86,13 +87,31 @@ class Tracker {
       const Caller& caller, absl::Span<const v1::Submission> submissions,
       bool dry_run);
 
-  // QueryService.
-  absl::StatusOr<v1::GetProgressResponse> GetProgress() const;
+  // QueryService. Every read answers at a bitemporal point (default: as
+  // of today, known now); OUT_OF_RANGE for a known-at position beyond the
+  // head, INVALID_ARGUMENT for a malformed date.
+  absl::StatusOr<v1::GetProgressResponse> GetProgress(
+      const v1::GetProgressRequest& request) const;
   absl::StatusOr<v1::GetHistoryResponse> GetHistory(
       const v1::GetHistoryRequest& request) const;
   absl::StatusOr<v1::ReadEventsResponse> ReadEvents(
       const v1::ReadEventsRequest& request) const;
   absl::StatusOr<v1::VerifyResponse> Verify() const;
+
+  // EvaluationService (tracker_evaluations.cc).
+  absl::StatusOr<v1::EvaluationState> GetState(
+      const v1::GetStateRequest& request) const;
+  // Coordinators only. INVALID_ARGUMENT for a malformed name or an as-of
+  // date after today; ALREADY_EXISTS for a name taken.
+  absl::StatusOr<v1::TakeSnapshotResponse> TakeSnapshot(
+      const Caller& caller, const v1::TakeSnapshotRequest& request);
+  // NOT_FOUND for an unknown name.
+  absl::StatusOr<v1::GetSnapshotResponse> GetSnapshot(
+      const v1::GetSnapshotRequest& request) const;
+  absl::StatusOr<v1::ListSnapshotsResponse> ListSnapshots() const;
+  absl::StatusOr<v1::DiffResponse> Diff(const v1::DiffRequest& request) const;
+  absl::StatusOr<v1::Completeness> GetCompleteness(
+      const v1::CompletenessRequest& request) const;
 
   // The last committed position.
   uint64_t HeadPosition() const;
@@ -104,7 +123,29 @@ class Tracker {
 
  private:
   explicit Tracker(const TrackerOptions& options);
-  absl::Status Replay();
+
+  // A bitemporal point resolved: the as-of day, and the known-at position
+  // (at most the head when resolved).
+  struct ReadPoint {
+    absl::CivilDay day;
+    uint64_t known_at = 0;
+  };
+  absl::StatusOr<ReadPoint> Resolve(const v1::TimePoint& at,
+                                    absl::string_view field) const;
+  absl::StatusOr<uint64_t> ResolveKnownAt(const v1::KnownAt& known_at,
+                                          absl::string_view field) const;
+  // The last position whose record time is at or before `time` (0: none).
+  absl::StatusOr<uint64_t> PositionAt(absl::Time time, uint64_t head) const;
+  // One side of a diff: its state, day and known-at position.
+  struct DiffPoint {
+    v1::EvaluationState state;
+    std::string as_of_date;
+    uint64_t position = 0;
+  };
+  absl::StatusOr<DiffPoint> ResolveDiffSide(const v1::DiffSide& side,
+                                            absl::string_view field) const;
+  absl::StatusOr<v1::EvaluationState> FrozenState(
+      const SnapshotRecord& record) const;
   void OnCommit(const std::vector<const v1::Event*>& events);
   absl::CivilDay Today() const;
   // What validating a submission needs; valid while state_mu_ is held.

@@ -52,6 +52,7 @@ constexpr FamilySpec kFamilies[] = {
     {keys::kByStreamFamily, false},
     {keys::kByIdFamily, true},
     {keys::kByValidTimeFamily, false},
+    {keys::kProjectionsFamily, false},
 };
 
 absl::Status CheckFormatVersion(rocksdb::DB* db, const std::string& dir,
@@ -344,7 +345,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
 
   rocksdb::DBOptions db_options;
   db_options.create_if_missing = !exists;
-  db_options.create_missing_column_families = !exists;
+  db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   db_options.paranoid_checks = true;
 
@@ -354,12 +355,19 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
         FromRocksDb(rocksdb::DB::ListColumnFamilies(db_options, dir, &names),
                     absl::StrCat("listing the column families of ", dir)));
     for (const FamilySpec& spec : kFamilies) {
-      if (std::find(names.begin(), names.end(), spec.name) == names.end()) {
+      if (std::find(names.begin(), names.end(), spec.name) != names.end()) {
+        continue;
+      }
+      // Logs from before projections existed lack only that family; it
+      // is created empty and filled from the log below.
+      if (spec.name != keys::kProjectionsFamily) {
         return absl::FailedPreconditionError(absl::StrCat(
             dir, " holds a RocksDB database without the column family \"",
             spec.name, "\"; it is not a Koers event log"));
       }
+      names.emplace_back(spec.name);
     }
+
   } else {
     for (const FamilySpec& spec : kFamilies) names.emplace_back(spec.name);
   }
@@ -381,6 +389,15 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
       absl::StrCat("opening the event log in ", dir)));
   std::unique_ptr<rocksdb::DB> db(raw_db);
 
+  // A check that stopped half-way leaves its scratch family behind.
+  for (auto it = handles.begin(); it != handles.end(); ++it) {
+    if ((*it)->GetName() != keys::kProjectionCheckFamily) continue;
+    KOERS_RETURN_IF_ERROR(FromRocksDb(db->DropColumnFamily(*it),
+                                      "dropping a stale check family"));
+    db->DestroyColumnFamilyHandle(*it).PermitUncheckedError();
+    handles.erase(it);
+    break;
+  }
   Impl::Families families;
   for (rocksdb::ColumnFamilyHandle* handle : handles) {
     const std::string& name = handle->GetName();
@@ -388,6 +405,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
     if (name == keys::kByStreamFamily) families.by_stream = handle;
     if (name == keys::kByIdFamily) families.by_id = handle;
     if (name == keys::kByValidTimeFamily) families.by_valid_time = handle;
+    if (name == keys::kProjectionsFamily) families.projections = handle;
   }
   auto impl = std::make_unique<Impl>(std::move(db), std::move(handles),
                                      families, options);
@@ -396,6 +414,7 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
                          FamilyIsEmpty(db_view, families.events));
   KOERS_RETURN_IF_ERROR(CheckFormatVersion(db_view, dir, empty));
   KOERS_RETURN_IF_ERROR(impl->LoadHead());
+  KOERS_RETURN_IF_ERROR(impl->CatchUpProjections());
   return std::unique_ptr<EventLog>(new EventLog(std::move(impl)));
 }
 
@@ -406,6 +425,22 @@ absl::StatusOr<AppendResult> EventLog::Append(AppendRequest request) {
   std::vector<AppendRequest> one;
   one.push_back(std::move(request));
   return std::move(impl_->AppendEach(std::move(one)).front());
+}
+absl::StatusOr<uint64_t> EventLog::ProjectionPosition() const {
+  return impl_->ProjectionPosition();
+}
+absl::Status EventLog::ScanProjections(
+    absl::string_view prefix,
+    const std::function<bool(absl::string_view, absl::string_view)>& visit)
+    const {
+  return impl_->ScanProjections(prefix, visit);
+}
+absl::Status EventLog::RebuildProjections(const ProgressCallback& progress) {
+  return impl_->RebuildProjections(progress);
+}
+absl::StatusOr<ProjectionCheckReport> EventLog::CheckProjections(
+    const ProgressCallback& progress) {
+  return impl_->CheckProjections(progress);
 }
 void EventLog::AppendAsync(AppendRequest request, AppendCallback done) {
   impl_->AppendAsync(std::move(request), std::move(done));

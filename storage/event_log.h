@@ -155,6 +155,33 @@ struct EventLogStats {
   uint64_t synced_writes = 0;  // synced RocksDB writes, one per group
 };
 
+// Receives the entries a projection derives from one event.
+class ProjectionSink {
+ public:
+  virtual ~ProjectionSink() = default;
+  virtual void Put(absl::string_view key, absl::string_view value) = 0;
+};
+
+// Derives the projection entries of one event (every assigned field set).
+// It must be a pure function of the event: a rebuild from the log then
+// reproduces exactly what the appends stored.
+using Projector =
+    std::function<void(const v1::Event& event, ProjectionSink* sink)>;
+
+// What CheckProjections found.
+struct ProjectionCheckReport {
+  uint64_t events_projected = 0;
+  uint64_t entries_compared = 0;
+  // Entries the rebuild has and the store lacks, the store has and the
+  // rebuild lacks, and stored with other content.
+  uint64_t missing = 0;
+  uint64_t unexpected = 0;
+  uint64_t different = 0;
+  // The first few differing keys, for the report.
+  std::vector<std::string> examples;
+  bool ok() const { return missing == 0 && unexpected == 0 && different == 0; }
+};
+
 struct EventLogOptions {
   // Source of record time; not owned, must outlive the log.
   const Clock* clock = SystemClock::Get();
@@ -170,7 +197,16 @@ struct EventLogOptions {
   // while later groups are written: keep it short, and never call Append
   // from it. Optional.
   std::function<void(const std::vector<const v1::Event*>& committed)> on_commit;
+  // Maintains the "projections" column family: each event's entries are
+  // written in the same synced WriteBatch as the event, together with the
+  // position they reflect (ProjectionPosition). At Open, events the stored
+  // projections do not reflect yet (a log written before they existed) are
+  // projected first. Optional.
+  Projector projector;
 };
+
+// Progress of a long walk over the log: events done so far, of `total`.
+using ProgressCallback = std::function<void(uint64_t done, uint64_t total)>;
 
 // Receives the outcome of an AppendAsync.
 using AppendCallback = absl::AnyInvocable<void(absl::StatusOr<AppendResult>)>;
@@ -210,6 +246,26 @@ class EventLog {
 
   // The last committed position and its hash.
   LogHead Head() const;
+
+  // The log position the stored projections reflect (equal to the head
+  // when a projector is set).
+  absl::StatusOr<uint64_t> ProjectionPosition() const;
+  // Calls `visit` for every stored projection entry whose key starts with
+  // `prefix`, in key order, from one consistent view; stops early when
+  // `visit` returns false.
+  absl::Status ScanProjections(
+      absl::string_view prefix,
+      const std::function<bool(absl::string_view key, absl::string_view value)>&
+          visit) const;
+  // Recomputes every projection entry from the log with the projector,
+  // replacing what is stored. For maintenance: no append may run
+  // meanwhile. FailedPrecondition without a projector. `progress` is called
+  // every 100,000 events.
+  absl::Status RebuildProjections(const ProgressCallback& progress = {});
+  // Rebuilds aside (in a scratch column family) and compares with what is
+  // stored, entry by entry. Changes nothing that is stored.
+  absl::StatusOr<ProjectionCheckReport> CheckProjections(
+      const ProgressCallback& progress = {});
 
   EventLogStats Stats() const;
 

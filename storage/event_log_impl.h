@@ -29,6 +29,7 @@ class EventLog::Impl {
     rocksdb::ColumnFamilyHandle* by_stream = nullptr;
     rocksdb::ColumnFamilyHandle* by_id = nullptr;
     rocksdb::ColumnFamilyHandle* by_valid_time = nullptr;
+    rocksdb::ColumnFamilyHandle* projections = nullptr;
   };
 
   // Takes ownership of `db` and `handles` (every open family handle).
@@ -62,6 +63,19 @@ class EventLog::Impl {
       absl::CivilDay last) const;
   absl::StatusOr<VerifyReport> Verify(
       const std::function<void(uint64_t)>& progress) const;
+
+  // projections.cc
+  absl::StatusOr<uint64_t> ProjectionPosition() const;
+  absl::Status ScanProjections(
+      absl::string_view prefix,
+      const std::function<bool(absl::string_view, absl::string_view)>& visit)
+      const;
+  absl::Status RebuildProjections(const ProgressCallback& progress);
+  absl::StatusOr<ProjectionCheckReport> CheckProjections(
+      const ProgressCallback& progress);
+  // Projects the events the stored projections do not reflect yet. Called
+  // once, by Open, after LoadHead.
+  absl::Status CatchUpProjections();
 
  private:
   // One queued append and whom to tell.
@@ -112,6 +126,26 @@ class EventLog::Impl {
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_role_);
   absl::Status FindDuplicates(PendingAppend* pending, const GroupState& state)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_role_);
+
+  // projections.cc
+  // Stages the projector's entries for `event` into `batch`. Nothing
+  // without a projector.
+  void StageProjection(const v1::Event& event,
+                       rocksdb::WriteBatch* batch) const;
+  // Stages the position the projections reflect once the batch is written.
+  void StageProjectionPosition(uint64_t position,
+                               rocksdb::WriteBatch* batch) const;
+  // Projects the events in [from, to] (as seen by `snapshot`, may be null)
+  // into `target` with unlogged writes, then flushes `target`. Returns how
+  // many events were projected.
+  absl::StatusOr<uint64_t> ProjectEvents(const rocksdb::Snapshot* snapshot,
+                                         uint64_t from, uint64_t to,
+                                         rocksdb::ColumnFamilyHandle* target,
+                                         const ProgressCallback& progress);
+  absl::Status SetProjectionPosition(uint64_t position);
+  absl::StatusOr<ProjectionCheckReport> CompareWithRebuild(
+      const rocksdb::Snapshot* snapshot, rocksdb::ColumnFamilyHandle* scratch,
+      const ProgressCallback& progress);
 
   // Reads an event at `position` through `options` (which may pin a
   // snapshot). NotFound when absent.

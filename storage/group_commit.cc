@@ -161,6 +161,7 @@ std::vector<const v1::Event*> EventLog::Impl::CommitGroup(
     }
   }
   if (batch.Count() == 0) return {};
+  StageProjectionPosition(state.last_position, &batch);
 
   rocksdb::WriteOptions durable;
   durable.sync = true;
@@ -317,6 +318,7 @@ absl::Status EventLog::Impl::StageAppend(PendingAppend* pending,
                std::string(1, static_cast<char>(event.type())));
 
     event.set_hash(hash);
+    StageProjection(event, batch);
     state->last_hash = std::move(hash);
     state->revisions[event.stream()] = *revision;
     state->ids[proposed.raw_id] = &event;

@@ -27,6 +27,13 @@
 //   key   stream || 0x00 || BE32(days since 1970-01-01 + 2^31) ||
 //         BE64(position)
 //   value one byte: the koers.v1.EventType number
+//
+// Column family "projections"  (derived, rebuildable from "events")
+//   keys and values are the projector's own (EventLogOptions::projector),
+//   each key starting with a byte below 0xff; written in the same batch as
+//   their events.
+// In "default":
+//   key "koers.projections.position"  value: BE64(position reflected)
 #ifndef KOERS_STORAGE_LOG_KEYS_H_
 #define KOERS_STORAGE_LOG_KEYS_H_
 
@@ -44,6 +51,14 @@ inline constexpr absl::string_view kEventsFamily = "events";
 inline constexpr absl::string_view kByStreamFamily = "by_stream";
 inline constexpr absl::string_view kByIdFamily = "by_id";
 inline constexpr absl::string_view kByValidTimeFamily = "by_valid_time";
+inline constexpr absl::string_view kProjectionsFamily = "projections";
+// Scratch family for CheckProjections; dropped after each check.
+inline constexpr absl::string_view kProjectionCheckFamily = "projections_check";
+inline constexpr absl::string_view kProjectionPositionKey =
+    "koers.projections.position";
+// Every projection key sorts below this (projectors' keys start with a byte
+// below 0xff).
+inline constexpr absl::string_view kProjectionKeyLimit = "\xff";
 
 inline constexpr size_t kHashSize = 32;
 

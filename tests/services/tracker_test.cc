@@ -106,7 +106,7 @@ TEST_F(TrackerTest, LatestValueByReferenceDateAndDirectionAwareProgress) {
   ASSERT_OK(tracker_->Submit(coordinator_, Measure(kCount, 70, "2026-06-30")));
   // Recorded later, but about an earlier date: not the latest value.
   ASSERT_OK(tracker_->Submit(coordinator_, Measure(kCount, 65, "2026-03-31")));
-  ASSERT_OK_AND_ASSIGN(const auto progress, tracker_->GetProgress());
+  ASSERT_OK_AND_ASSIGN(const auto progress, tracker_->GetProgress({}));
   const v1::IndicatorProgress& count = IndicatorIn(progress, kCount);
   ASSERT_TRUE(count.has_value());
   EXPECT_EQ(count.number(), 70);
@@ -130,7 +130,7 @@ TEST_F(TrackerTest, CorrectionReplacesTheValueAndIsLinkedInHistory) {
                        tracker_->Submit(coordinator_, correction));
   EXPECT_EQ(corrected.stream(), kCount);
 
-  ASSERT_OK_AND_ASSIGN(const auto progress, tracker_->GetProgress());
+  ASSERT_OK_AND_ASSIGN(const auto progress, tracker_->GetProgress({}));
   EXPECT_EQ(IndicatorIn(progress, kCount).number(), 68);
   EXPECT_EQ(IndicatorIn(progress, kCount).value_date(), "2026-06-30");
 
@@ -173,7 +173,7 @@ TEST_F(TrackerTest, StatusLifecycleFollowsTheDocumentedTransitions) {
           Status(kAction, v1::ACTION_STATUS_IN_PROGRESS, "2026-02-01")),
       StatusIs(absl::StatusCode::kFailedPrecondition, HasSubstr("final")));
 
-  ASSERT_OK_AND_ASSIGN(const auto progress, tracker_->GetProgress());
+  ASSERT_OK_AND_ASSIGN(const auto progress, tracker_->GetProgress({}));
   const v1::ActionProgress& action = ActionIn(progress, kAction);
   EXPECT_EQ(action.status(), v1::ACTION_STATUS_COMPLETED);
   EXPECT_EQ(action.status_since(), "2026-01-15");
@@ -181,7 +181,7 @@ TEST_F(TrackerTest, StatusLifecycleFollowsTheDocumentedTransitions) {
 }
 
 TEST_F(TrackerTest, OverdueAndFicheTimeliness) {
-  ASSERT_OK_AND_ASSIGN(auto progress, tracker_->GetProgress());
+  ASSERT_OK_AND_ASSIGN(auto progress, tracker_->GetProgress({}));
   EXPECT_TRUE(ActionIn(progress, kEarlyAction).overdue());
   EXPECT_FALSE(ActionIn(progress, kAction).fiche_up_to_date());
 
@@ -194,7 +194,7 @@ TEST_F(TrackerTest, OverdueAndFicheTimeliness) {
       coordinator_,
       Status(kEarlyAction, v1::ACTION_STATUS_STOPPED, "2026-01-10")));
 
-  ASSERT_OK_AND_ASSIGN(progress, tracker_->GetProgress());
+  ASSERT_OK_AND_ASSIGN(progress, tracker_->GetProgress({}));
   EXPECT_TRUE(ActionIn(progress, kAction).fiche_up_to_date());
   EXPECT_EQ(ActionIn(progress, kAction).latest_fiche_year(), 2026);
   EXPECT_FALSE(ActionIn(progress, kEarlyAction).overdue());
@@ -378,9 +378,9 @@ TEST_F(TrackerTest, PlanRevisionIsVisibleFromItsEffectiveDateOnly) {
 
 TEST_F(TrackerTest, StateSurvivesReopen) {
   ASSERT_OK(tracker_->Submit(coordinator_, Measure(kCount, 70, "2026-06-30")));
-  ASSERT_OK_AND_ASSIGN(const auto before, tracker_->GetProgress());
+  ASSERT_OK_AND_ASSIGN(const auto before, tracker_->GetProgress({}));
   Reopen();
-  ASSERT_OK_AND_ASSIGN(const auto after, tracker_->GetProgress());
+  ASSERT_OK_AND_ASSIGN(const auto after, tracker_->GetProgress({}));
   EXPECT_EQ(before.SerializeAsString(), after.SerializeAsString());
 }
 

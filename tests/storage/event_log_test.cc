@@ -582,7 +582,8 @@ class RawDb {
           std::string(log_keys::kEventsFamily),
           std::string(log_keys::kByStreamFamily),
           std::string(log_keys::kByIdFamily),
-          std::string(log_keys::kByValidTimeFamily)}) {
+          std::string(log_keys::kByValidTimeFamily),
+          std::string(log_keys::kProjectionsFamily)}) {
       families.emplace_back(name, rocksdb::ColumnFamilyOptions());
     }
     rocksdb::DB* db = nullptr;
