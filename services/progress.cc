@@ -27,6 +27,8 @@ void FillDefinition(const v1::Indicator& definition,
     out->set_direction(spec.direction());
     out->set_baseline_date(spec.baseline_date());
     out->set_target_date(spec.target_date());
+    if (spec.has_band_low()) out->set_band_low(spec.band_low());
+    if (spec.has_band_high()) out->set_band_high(spec.band_high());
     return;
   }
   const v1::QualitativeSpec& spec = definition.qualitative();
@@ -183,6 +185,8 @@ v1::GetProgressResponse BuildProgress(const PlanState& state,
   std::map<std::string, Tally> by_minister;
   std::map<std::string, Tally> by_entity;
   const v1::Plan plan = state.PlanAsOf(day, known_at);
+  response.set_plan_id(plan.id());
+  response.set_plan_title(plan.title());
   for (const v1::StrategicObjective& objective : plan.objectives()) {
     v1::ObjectiveProgress* summary = response.add_objectives();
     summary->set_objective_id(objective.id());
