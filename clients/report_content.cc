@@ -50,12 +50,15 @@ std::string Title(const ReportInput& input) {
       Label(Word::kAsOf, input.language), " ",
       input.snapshot != nullptr ? input.snapshot->as_of_date()
                                 : input.state->progress().as_of_date());
+  // Empty when no plan was in force at the point.
+  const std::string& plan = input.state->progress().plan_title();
+  const std::string plan_part = plan.empty() ? "" : absl::StrCat(plan, " — ");
   if (input.snapshot == nullptr) {
-    return absl::StrCat(Label(Word::kReportTitle, input.language), " — ",
-                        as_of);
+    return absl::StrCat(plan_part, Label(Word::kReportTitle, input.language),
+                        " — ", as_of);
   }
-  return absl::StrCat(Label(Word::kSnapshotTitle, input.language), " ",
-                      input.snapshot->name(), " — ", as_of);
+  return absl::StrCat(plan_part, Label(Word::kSnapshotTitle, input.language),
+                      " ", input.snapshot->name(), " — ", as_of);
 }
 
 Table FactsTable(const ReportInput& input) {
