@@ -90,8 +90,11 @@ void CheckValues(const PlanState& state, const v1::Action& action,
                  absl::CivilDay last, uint64_t known_at, Groups* groups,
                  v1::Completeness* out) {
   const IndicatorRecord* record = state.FindIndicator(indicator.id());
+  // Nothing is due for periods that ended before the indicator's baseline.
+  const auto baseline = DateField(BaselineDate(indicator));
   for (const ReportingPeriod& period :
        PeriodsEndingIn(indicator, first, last)) {
+    if (baseline.has_value() && period.last < *baseline) continue;
     if (record != nullptr && !PlanState::ValuesBetween(*record, period.first,
                                                        period.last, known_at, 1)
                                   .empty()) {

@@ -30,7 +30,8 @@ std::vector<ReportingPeriod> PeriodsEndingIn(const v1::Indicator& indicator,
                                              absl::CivilDay last);
 
 // The completeness of [first, last] as known at `known_at`, with fiches
-// due for `fiche_year`. The plan and statuses are taken as they stood on
+// due for `fiche_year`. Values are due for periods ending on or after an
+// indicator's baseline date. The plan and statuses are taken as they stood on
 // `last`. `position` is the log position the answer reflects.
 v1::Completeness BuildCompleteness(const PlanState& state, absl::CivilDay first,
                                    absl::CivilDay last, int fiche_year,
