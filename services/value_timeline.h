@@ -29,8 +29,9 @@ namespace koers::services {
 
 inline constexpr uint64_t kNeverSuperseded =
     std::numeric_limits<uint64_t>::max();
-// A known-at position that sees every event.
-inline constexpr uint64_t kKnownNow = std::numeric_limits<uint64_t>::max();
+// A known-at position that sees every event. Below kNeverSuperseded, so
+// that a value never replaced is visible at it (known_at < superseded_at).
+inline constexpr uint64_t kKnownNow = kNeverSuperseded - 1;
 
 class ValueTimeline {
  public:
