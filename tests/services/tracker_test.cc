@@ -7,17 +7,14 @@
 #include "gmock/gmock.h"
 #include "gtest/gtest.h"
 #include "services/sample_plan.h"
-#include "tests/testing/fake_clock.h"
+#include "tests/services/tracker_fixture.h"
 #include "tests/testing/status_matchers.h"
-#include "tests/testing/temp_dir.h"
 
 namespace koers::services {
 namespace {
 
-using ::koers::testing::FakeClock;
 using ::koers::testing::IsOk;
 using ::koers::testing::StatusIs;
-using ::koers::testing::TempDir;
 using ::testing::AllOf;
 using ::testing::HasSubstr;
 using ::testing::SizeIs;
@@ -30,77 +27,7 @@ constexpr char kAction[] = "SD1.A1";
 constexpr char kEarlyAction[] = "SD1.A4";  // deadline 2025-12-31
 constexpr char kId[] = "0190f5e2-6a1b-7c3d-8e4f-a1b2c3d4e5f1";
 
-class TrackerTest : public ::testing::Test {
- protected:
-  TrackerTest()
-      : clock_(absl::FromCivil(absl::CivilDay(2026, 11, 29),
-                               absl::UTCTimeZone())) {
-    Reopen();
-    auto plan = ParsePlanJson(SamplePlanJson(), "sample");
-    EXPECT_THAT(plan, IsOk());
-    v1::LoadPlanRequest load;
-    *load.mutable_plan() = *plan;
-    load.set_reason("initial plan");
-    load.set_effective_date("2025-01-01");
-    EXPECT_THAT(tracker_->LoadPlan(coordinator_, load), IsOk());
-  }
-
-  void Reopen() {
-    tracker_.reset();
-    TrackerOptions options;
-    options.clock = &clock_;
-    auto tracker = Tracker::Open(dir_.path(), options);
-    ASSERT_THAT(tracker, IsOk());
-    tracker_ = *std::move(tracker);
-  }
-
-  static v1::Submission Measure(const std::string& indicator, double value,
-                                const std::string& date,
-                                const std::string& id = "") {
-    v1::Submission submission;
-    auto* m = submission.mutable_measurement();
-    m->set_indicator_id(indicator);
-    m->set_number(value);
-    m->set_date(date);
-    m->mutable_options()->set_event_id(id);
-    return submission;
-  }
-
-  static v1::Submission Status(const std::string& action,
-                               v1::ActionStatus status,
-                               const std::string& date) {
-    v1::Submission submission;
-    auto* s = submission.mutable_status_change();
-    s->set_action_id(action);
-    s->set_status(status);
-    s->set_effective_date(date);
-    s->set_reason("fiche review");
-    return submission;
-  }
-
-  const v1::IndicatorProgress& IndicatorIn(
-      const v1::GetProgressResponse& progress, const std::string& id) {
-    for (const auto& indicator : progress.indicators()) {
-      if (indicator.indicator_id() == id) return indicator;
-    }
-    ADD_FAILURE() << id << " not in progress";
-    return v1::IndicatorProgress::default_instance();
-  }
-
-  const v1::ActionProgress& ActionIn(const v1::GetProgressResponse& progress,
-                                     const std::string& id) {
-    for (const auto& action : progress.actions()) {
-      if (action.action_id() == id) return action;
-    }
-    ADD_FAILURE() << id << " not in progress";
-    return v1::ActionProgress::default_instance();
-  }
-
-  TempDir dir_;
-  FakeClock clock_;
-  const Caller coordinator_{"coord", v1::ROLE_COORDINATOR, {}};
-  std::unique_ptr<Tracker> tracker_;
-};
+class TrackerTest : public TrackerFixture {};
 
 TEST_F(TrackerTest, LatestValueByReferenceDateAndDirectionAwareProgress) {
   ASSERT_OK(tracker_->Submit(coordinator_, Measure(kCount, 70, "2026-06-30")));
