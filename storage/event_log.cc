@@ -146,6 +146,7 @@ EventLog::Impl::Impl(std::unique_ptr<rocksdb::DB> db,
       cf_(families),
       options_(std::move(options)),
       writer_([this] { RunWriter(); }),
+      syncer_([this] { RunSyncer(); }),
       finisher_([this] { RunFinisher(); }) {}
 
 EventLog::Impl::~Impl() {
@@ -155,6 +156,7 @@ EventLog::Impl::~Impl() {
     queue_cv_.Signal();
   }
   writer_.join();
+  syncer_.join();
   finisher_.join();
   for (rocksdb::ColumnFamilyHandle* handle : handles_) {
     db_->DestroyColumnFamilyHandle(handle);
@@ -206,18 +208,23 @@ absl::StatusOr<v1::Event> EventLog::Impl::ReadAtWith(
 }
 
 absl::StatusOr<v1::Event> EventLog::Impl::ReadAt(uint64_t position) const {
+  if (position > Head().position) {
+    return absl::NotFoundError(absl::StrCat("no event at position ", position));
+  }
   return ReadAtWith(rocksdb::ReadOptions(), position);
 }
 
 absl::StatusOr<std::vector<v1::Event>> EventLog::Impl::ReadAll(
     uint64_t from_position, size_t limit) const {
   std::vector<v1::Event> events;
+  const uint64_t head = Head().position;
   // One iterator is one consistent view: a batch is there whole or not at all.
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), cf_.events));
   for (it->Seek(keys::PositionKey(std::max<uint64_t>(from_position, 1)));
        it->Valid() && events.size() < limit; it->Next()) {
     const uint64_t position = keys::DecodeBigEndian64(ToView(it->key()));
+    if (position > head) break;
     KOERS_ASSIGN_OR_RETURN(v1::Event event,
                            DecodeStoredEvent(ToView(it->value()), position));
     events.push_back(std::move(event));
@@ -234,7 +241,9 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::Impl::ReadStream(
         "stream: \"", stream.substr(0, 40), "\" is not a stream name"));
   }
   // The index and the events are read from one snapshot, so a batch
-  // committed meanwhile is seen whole or not at all.
+  // committed meanwhile is seen whole or not at all; nothing beyond the
+  // durable head is seen.
+  const uint64_t head = Head().position;
   const rocksdb::Snapshot* snapshot = db_->GetSnapshot();
   rocksdb::ReadOptions options;
   options.snapshot = snapshot;
@@ -246,7 +255,8 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::Impl::ReadStream(
         db_->NewIterator(options, cf_.by_stream));
     if (direction == ReadDirection::kForward) {
       it->Seek(prefix);
-      stream_exists = it->Valid() && HasPrefix(it->key(), prefix);
+      stream_exists = it->Valid() && HasPrefix(it->key(), prefix) &&
+                      keys::DecodeBigEndian64(ToView(it->value())) <= head;
       it->Seek(keys::StreamKey(stream, from_revision));
     } else {
       it->SeekForPrev(keys::StreamKey(stream, from_revision));
@@ -254,8 +264,10 @@ absl::StatusOr<std::vector<v1::Event>> EventLog::Impl::ReadStream(
     for (; it->Valid() && HasPrefix(it->key(), prefix) &&
            positions.size() < limit;
          direction == ReadDirection::kForward ? it->Next() : it->Prev()) {
+      const uint64_t position = keys::DecodeBigEndian64(ToView(it->value()));
+      if (position > head) continue;
       stream_exists = true;
-      positions.push_back(keys::DecodeBigEndian64(ToView(it->value())));
+      positions.push_back(position);
     }
     if (!it->status().ok()) {
       db_->ReleaseSnapshot(snapshot);
@@ -296,7 +308,7 @@ absl::StatusOr<v1::Event> EventLog::Impl::ReadEvent(
   return ReadAt(keys::DecodeBigEndian64(value));
 }
 
-absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::StreamRevision(
+absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::WrittenStreamRevision(
     absl::string_view stream) const {
   const std::string prefix = keys::StreamPrefix(stream);
   std::unique_ptr<rocksdb::Iterator> it(
@@ -308,12 +320,30 @@ absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::StreamRevision(
   return keys::DecodeBigEndian64(ToView(it->key()).substr(prefix.size()));
 }
 
+absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::DurableStreamRevision(
+    absl::string_view stream) const {
+  const uint64_t head = Head().position;
+  const std::string prefix = keys::StreamPrefix(stream);
+  std::unique_ptr<rocksdb::Iterator> it(
+      db_->NewIterator(rocksdb::ReadOptions(), cf_.by_stream));
+  for (it->SeekForPrev(
+           keys::StreamKey(stream, std::numeric_limits<uint64_t>::max()));
+       it->Valid() && HasPrefix(it->key(), prefix); it->Prev()) {
+    if (keys::DecodeBigEndian64(ToView(it->value())) <= head) {
+      return keys::DecodeBigEndian64(ToView(it->key()).substr(prefix.size()));
+    }
+  }
+  KOERS_RETURN_IF_ERROR(FromRocksDb(it->status(), "reading a stream"));
+  return std::nullopt;
+}
+
 absl::StatusOr<std::vector<ValidTimeEntry>> EventLog::Impl::ReadValidTimeRange(
     absl::string_view stream, absl::CivilDay first, absl::CivilDay last) const {
   const std::string prefix = keys::StreamPrefix(stream);
   const std::string end = keys::ValidTimeKey(
       stream, DaysSinceEpoch(last), std::numeric_limits<uint64_t>::max());
   std::vector<ValidTimeEntry> entries;
+  const uint64_t head = Head().position;
   std::unique_ptr<rocksdb::Iterator> it(
       db_->NewIterator(rocksdb::ReadOptions(), cf_.by_valid_time));
   for (it->Seek(keys::ValidTimeKey(stream, DaysSinceEpoch(first), 0));
@@ -324,6 +354,7 @@ absl::StatusOr<std::vector<ValidTimeEntry>> EventLog::Impl::ReadValidTimeRange(
     int32_t day = 0;
     keys::DecodeValidTimeKey(ToView(it->key()), stream.size(), &day,
                              &entry.position);
+    if (entry.position > head) continue;
     entry.valid_date = DayFromEpochDays(day);
     if (!it->value().empty()) {
       entry.type = static_cast<v1::EventType>(
@@ -469,7 +500,7 @@ absl::StatusOr<v1::Event> EventLog::ReadAt(uint64_t position) const {
 }
 absl::StatusOr<std::optional<uint64_t>> EventLog::StreamRevision(
     absl::string_view stream) const {
-  return impl_->StreamRevision(stream);
+  return impl_->DurableStreamRevision(stream);
 }
 absl::StatusOr<std::vector<ValidTimeEntry>> EventLog::ReadValidTimeRange(
     absl::string_view stream, absl::CivilDay first, absl::CivilDay last) const {

@@ -56,7 +56,12 @@ class EventLog::Impl {
                                                     size_t limit) const;
   absl::StatusOr<v1::Event> ReadEvent(absl::string_view event_id) const;
   absl::StatusOr<v1::Event> ReadAt(uint64_t position) const;
-  absl::StatusOr<std::optional<uint64_t>> StreamRevision(
+  // The last revision of `stream` among durable events (what readers see).
+  absl::StatusOr<std::optional<uint64_t>> DurableStreamRevision(
+      absl::string_view stream) const;
+  // The same including events written but not yet durable (what the
+  // writer checks expectations against).
+  absl::StatusOr<std::optional<uint64_t>> WrittenStreamRevision(
       absl::string_view stream) const;
   absl::StatusOr<std::vector<ValidTimeEntry>> ReadValidTimeRange(
       absl::string_view stream, absl::CivilDay first,
@@ -92,11 +97,15 @@ class EventLog::Impl {
   };
   // What the writer has staged for its group but not yet committed.
   struct GroupState;
-  // A written group on its way to its callers.
-  struct CommittedGroup {
+  // A group the writer wrote (not yet synced), on its way to its callers.
+  struct WrittenGroup {
     std::vector<std::unique_ptr<PendingAppend>> members;
-    // The events written, in log order (owned by `members`).
+    // The events written, in log order (owned by `members`); empty when
+    // nothing was written.
     std::vector<const v1::Event*> committed;
+    uint64_t last_position = 0;
+    std::string last_hash;
+    uint64_t appends_staged = 0;
   };
 
   // group_commit.cc
@@ -104,19 +113,29 @@ class EventLog::Impl {
   // the valid ones together. `callbacks[i]` answers `requests[i]`.
   void Enqueue(std::vector<AppendRequest> requests,
                std::vector<AppendCallback> callbacks);
-  // The writer thread: takes the queued appends in groups and commits each
-  // group, until the log closes and the queue is empty. It hands every
-  // group to the finisher thread, which runs on_commit and answers the
-  // group's callers while the writer already writes the next group.
+  // Three threads carry appends, each handing on to the next:
+  //   writer    takes the queued appends in groups, stages and writes each
+  //             group (unsynced), until the log closes and the queue is
+  //             empty;
+  //   syncer    makes every group written so far durable with one
+  //             fdatasync, while the writer already writes the next ones,
+  //             and moves the durable head;
+  //   finisher  runs on_commit and answers the callers of durable groups.
   void RunWriter();
+  void RunSyncer();
   void RunFinisher();
+  // Moves the head past `groups` and counts them (one sync).
+  void MarkDurable(const std::deque<WrittenGroup>& groups);
+  // Answers `groups`' writes with `failure`: they are not durable.
+  static void FailUnsynced(const absl::Status& failure,
+                           std::deque<WrittenGroup>* groups);
   // Moves the queue's front group (bounded by max_events_per_group) into
   // `group`.
   void TakeGroup(std::vector<std::unique_ptr<PendingAppend>>* group)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(queue_mu_);
-  // Returns the events written (none when the write failed).
-  std::vector<const v1::Event*> CommitGroup(
-      const std::vector<std::unique_ptr<PendingAppend>>& group)
+  // Stages and writes `group`'s appends (unsynced), recording what was
+  // written in it.
+  void CommitGroup(WrittenGroup* group)
       ABSL_EXCLUSIVE_LOCKS_REQUIRED(writer_role_);
   absl::Status StageAppend(PendingAppend* pending, GroupState* state,
                            rocksdb::WriteBatch* batch)
@@ -163,9 +182,10 @@ class EventLog::Impl {
   std::deque<std::unique_ptr<PendingAppend>> queue_ ABSL_GUARDED_BY(queue_mu_);
   bool closing_ ABSL_GUARDED_BY(queue_mu_) = false;
 
-  // Held by the writer thread while it commits a group (and by LoadHead);
-  // guards the state that assigns positions. Never held together with
-  // queue_mu_.
+  // Held by the writer thread while it writes a group (and by LoadHead, and
+  // by the syncer to record a failed sync); guards the written (not yet
+  // durable) head and the state that assigns positions. Never held together
+  // with queue_mu_.
   absl::Mutex writer_role_;
   uint64_t last_position_ ABSL_GUARDED_BY(writer_role_) = 0;
   std::string last_hash_ ABSL_GUARDED_BY(writer_role_);
@@ -178,19 +198,26 @@ class EventLog::Impl {
   // may assume the in-memory head until the log is reopened.
   absl::Status write_failure_ ABSL_GUARDED_BY(writer_role_);
 
+  // The durable head: readers see nothing beyond it.
   mutable absl::Mutex head_mu_;
   LogHead head_ ABSL_GUARDED_BY(head_mu_);
   EventLogStats stats_ ABSL_GUARDED_BY(head_mu_);
 
-  // Written groups waiting for the finisher thread.
+  // Written groups waiting for the syncer thread.
+  absl::Mutex sync_mu_;
+  absl::CondVar sync_cv_;
+  std::deque<WrittenGroup> sync_queue_ ABSL_GUARDED_BY(sync_mu_);
+  bool writer_done_ ABSL_GUARDED_BY(sync_mu_) = false;
+
+  // Durable groups waiting for the finisher thread.
   absl::Mutex finish_mu_;
   absl::CondVar finish_cv_;
-  std::deque<CommittedGroup> finish_queue_ ABSL_GUARDED_BY(finish_mu_);
-  bool writer_done_ ABSL_GUARDED_BY(finish_mu_) = false;
+  std::deque<WrittenGroup> finish_queue_ ABSL_GUARDED_BY(finish_mu_);
+  bool syncer_done_ ABSL_GUARDED_BY(finish_mu_) = false;
 
-  // Started last, joined first (by the destructor): the writer, then the
-  // finisher it feeds.
+  // Started last, joined first (by the destructor), in this order.
   std::thread writer_;
+  std::thread syncer_;
   std::thread finisher_;
 };
 

@@ -87,39 +87,101 @@ void EventLog::Impl::Enqueue(std::vector<AppendRequest> requests,
 void EventLog::Impl::RunWriter() {
   pthread_setname_np(pthread_self(), "koers-writer");
   for (;;) {
-    CommittedGroup done;
+    WrittenGroup written;
     {
       absl::MutexLock lock(&queue_mu_);
       while (queue_.empty() && !closing_) queue_cv_.Wait(&queue_mu_);
       if (queue_.empty()) break;
-      TakeGroup(&done.members);
+      TakeGroup(&written.members);
     }
     {
       absl::MutexLock writer(&writer_role_);
-      done.committed = CommitGroup(done.members);
+      CommitGroup(&written);
+    }
+    absl::MutexLock lock(&sync_mu_);
+    sync_queue_.push_back(std::move(written));
+    sync_cv_.Signal();
+  }
+  absl::MutexLock lock(&sync_mu_);
+  writer_done_ = true;
+  sync_cv_.Signal();
+}
+
+void EventLog::Impl::RunSyncer() {
+  pthread_setname_np(pthread_self(), "koers-syncer");
+  absl::Status failure;
+  for (;;) {
+    std::deque<WrittenGroup> groups;
+    {
+      absl::MutexLock lock(&sync_mu_);
+      while (sync_queue_.empty() && !writer_done_) sync_cv_.Wait(&sync_mu_);
+      if (sync_queue_.empty()) break;
+      groups.swap(sync_queue_);
+    }
+    // One fdatasync makes every group written so far durable.
+    const bool wrote = std::any_of(
+        groups.begin(), groups.end(),
+        [](const WrittenGroup& group) { return !group.committed.empty(); });
+    if (failure.ok() && wrote) {
+      failure = FromRocksDb(db_->SyncWAL(), "syncing the event log");
+      // After a failed sync the kernel may have dropped what it could not
+      // write: nothing written since may be acknowledged, and the log
+      // refuses appends until it is reopened.
+      if (!failure.ok()) {
+        absl::MutexLock writer(&writer_role_);
+        write_failure_ = failure;
+      }
+    }
+    if (failure.ok()) {
+      MarkDurable(groups);
+    } else {
+      FailUnsynced(failure, &groups);
     }
     absl::MutexLock lock(&finish_mu_);
-    finish_queue_.push_back(std::move(done));
+    for (WrittenGroup& group : groups) {
+      finish_queue_.push_back(std::move(group));
+    }
     finish_cv_.Signal();
   }
   absl::MutexLock lock(&finish_mu_);
-  writer_done_ = true;
+  syncer_done_ = true;
   finish_cv_.Signal();
+}
+
+void EventLog::Impl::MarkDurable(const std::deque<WrittenGroup>& groups) {
+  absl::MutexLock head(&head_mu_);
+  ++stats_.synced_writes;
+  for (const WrittenGroup& group : groups) {
+    if (group.committed.empty()) continue;
+    head_ = LogHead{group.last_position, group.last_hash};
+    stats_.events_committed += group.committed.size();
+    stats_.appends_committed += group.appends_staged;
+  }
+}
+
+void EventLog::Impl::FailUnsynced(const absl::Status& failure,
+                                  std::deque<WrittenGroup>* groups) {
+  for (WrittenGroup& group : *groups) {
+    for (const auto& member : group.members) {
+      if (member->needs_write) member->result = failure;
+    }
+    group.committed.clear();
+  }
 }
 
 void EventLog::Impl::RunFinisher() {
   pthread_setname_np(pthread_self(), "koers-finisher");
   for (;;) {
-    std::deque<CommittedGroup> groups;
+    std::deque<WrittenGroup> groups;
     {
       absl::MutexLock lock(&finish_mu_);
-      while (finish_queue_.empty() && !writer_done_) {
+      while (finish_queue_.empty() && !syncer_done_) {
         finish_cv_.Wait(&finish_mu_);
       }
       if (finish_queue_.empty()) return;
       groups.swap(finish_queue_);
     }
-    for (CommittedGroup& group : groups) {
+    for (WrittenGroup& group : groups) {
       if (options_.on_commit && !group.committed.empty()) {
         options_.on_commit(group.committed);
       }
@@ -141,11 +203,10 @@ void EventLog::Impl::TakeGroup(
   }
 }
 
-std::vector<const v1::Event*> EventLog::Impl::CommitGroup(
-    const std::vector<std::unique_ptr<PendingAppend>>& group) {
+void EventLog::Impl::CommitGroup(WrittenGroup* group) {
   if (!write_failure_.ok()) {
-    for (const auto& member : group) member->result = write_failure_;
-    return {};
+    for (const auto& member : group->members) member->result = write_failure_;
+    return;
   }
   GroupState state;
   state.last_position = last_position_;
@@ -154,24 +215,26 @@ std::vector<const v1::Event*> EventLog::Impl::CommitGroup(
   state.record_time = std::max(options_.clock->Now(), last_record_time_);
 
   rocksdb::WriteBatch batch;
-  for (const auto& member : group) {
+  for (const auto& member : group->members) {
     if (absl::Status staged = StageAppend(member.get(), &state, &batch);
         !staged.ok()) {
       member->result = std::move(staged);
     }
   }
-  if (batch.Count() == 0) return {};
+  if (batch.Count() == 0) return;
   StageProjectionPosition(state.last_position, &batch);
 
-  rocksdb::WriteOptions durable;
-  durable.sync = true;
-  if (const rocksdb::Status written = db_->Write(durable, &batch);
+  // Not synced here: the syncer thread makes it durable (together with the
+  // groups written meanwhile) before anyone learns of it, and readers see
+  // nothing beyond the durable head.
+  if (const rocksdb::Status written =
+          db_->Write(rocksdb::WriteOptions(), &batch);
       !written.ok()) {
     write_failure_ = FromRocksDb(written, "writing to the event log");
-    for (const auto& member : group) {
+    for (const auto& member : group->members) {
       if (member->needs_write) member->result = write_failure_;
     }
-    return {};
+    return;
   }
   last_position_ = state.last_position;
   last_hash_ = state.last_hash;
@@ -179,14 +242,10 @@ std::vector<const v1::Event*> EventLog::Impl::CommitGroup(
   for (auto& [stream, revision] : state.revisions) {
     revisions_[stream] = revision;
   }
-  {
-    absl::MutexLock head(&head_mu_);
-    head_ = LogHead{last_position_, last_hash_};
-    ++stats_.synced_writes;
-    stats_.events_committed += state.committed.size();
-    stats_.appends_committed += state.appends_staged;
-  }
-  return std::move(state.committed);
+  group->last_position = state.last_position;
+  group->last_hash = state.last_hash;
+  group->appends_staged = state.appends_staged;
+  group->committed = std::move(state.committed);
 }
 
 absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::CurrentRevision(
@@ -199,7 +258,7 @@ absl::StatusOr<std::optional<uint64_t>> EventLog::Impl::CurrentRevision(
     return known->second;
   }
   KOERS_ASSIGN_OR_RETURN(std::optional<uint64_t> stored,
-                         StreamRevision(stream));
+                         WrittenStreamRevision(stream));
   revisions_.emplace(stream, stored);
   return stored;
 }
@@ -221,8 +280,9 @@ absl::Status EventLog::Impl::FindDuplicates(PendingAppend* pending,
           db_->Get(rocksdb::ReadOptions(), cf_.by_id, proposed.raw_id, &value);
       if (!found.IsNotFound()) {
         KOERS_RETURN_IF_ERROR(FromRocksDb(found, "reading the id index"));
-        KOERS_ASSIGN_OR_RETURN(original,
-                               ReadAt(keys::DecodeBigEndian64(value)));
+        KOERS_ASSIGN_OR_RETURN(
+            original,
+            ReadAtWith(rocksdb::ReadOptions(), keys::DecodeBigEndian64(value)));
       }
     }
     if (!original.has_value()) {
@@ -256,9 +316,9 @@ absl::Status EventLog::Impl::FindDuplicates(PendingAppend* pending,
     result.events.push_back(
         AppendedEvent{original.event_id(), original.stream(),
                       original.stream_revision(), original.position()});
-    // A retry of an append staged earlier in this same group stands or
-    // falls with the group's write.
-    if (original.position() > last_position_) pending->needs_write = true;
+    // A retry of an append not yet durable stands or falls with the sync
+    // that makes it so (and is answered only after it).
+    pending->needs_write = true;
   }
   pending->result = std::move(result);
   return absl::OkStatus();
