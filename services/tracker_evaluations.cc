@@ -154,7 +154,8 @@ absl::StatusOr<v1::TakeSnapshotResponse> Tracker::TakeSnapshot(
     if (const SnapshotRecord* taken = state_.FindSnapshot(request.name())) {
       if (!request.options().event_id().empty() &&
           absl::AsciiStrToLower(request.options().event_id()) ==
-              taken->event_id) {
+              taken->event_id &&
+          request.as_of_date() == taken->as_of_date) {
         v1::TakeSnapshotResponse response;
         *response.mutable_info() = ToSnapshotInfo(*taken);
         return response;
