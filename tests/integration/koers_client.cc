@@ -234,7 +234,8 @@ KoersClient::KoersClient(std::shared_ptr<grpc::Channel> channel,
     : authorization_(token.empty() ? "" : absl::StrCat("Bearer ", token)),
       ingest_(v1::IngestService::NewStub(channel)),
       plan_(v1::PlanService::NewStub(channel)),
-      query_(v1::QueryService::NewStub(channel)) {}
+      query_(v1::QueryService::NewStub(channel)),
+      evaluation_(v1::EvaluationService::NewStub(channel)) {}
 
 KoersClient KoersClient::WithAuthorization(
     std::shared_ptr<grpc::Channel> channel, std::string authorization) {
@@ -342,15 +343,38 @@ absl::StatusOr<v1::Plan> KoersClient::GetPlan(absl::string_view as_of_date) {
   return response->plan();
 }
 
+absl::StatusOr<v1::GetPlanResponse> KoersClient::GetPlanAt(
+    const v1::TimePoint& at) {
+  v1::GetPlanRequest request;
+  request.set_as_of_date(at.as_of_date());
+  *request.mutable_known_at() = at.known_at();
+  return Call(plan_.get(), &v1::PlanService::Stub::GetPlan, request);
+}
+
 absl::StatusOr<v1::GetProgressResponse> KoersClient::GetProgress() {
   return Call(query_.get(), &v1::QueryService::Stub::GetProgress,
               v1::GetProgressRequest());
+}
+
+absl::StatusOr<v1::GetProgressResponse> KoersClient::GetProgress(
+    const v1::TimePoint& at) {
+  v1::GetProgressRequest request;
+  *request.mutable_at() = at;
+  return Call(query_.get(), &v1::QueryService::Stub::GetProgress, request);
 }
 
 absl::StatusOr<v1::GetHistoryResponse> KoersClient::GetHistory(
     absl::string_view id) {
   v1::GetHistoryRequest request;
   request.set_id(std::string(id));
+  return Call(query_.get(), &v1::QueryService::Stub::GetHistory, request);
+}
+
+absl::StatusOr<v1::GetHistoryResponse> KoersClient::GetHistory(
+    absl::string_view id, const v1::TimePoint& at) {
+  v1::GetHistoryRequest request;
+  request.set_id(std::string(id));
+  *request.mutable_at() = at;
   return Call(query_.get(), &v1::QueryService::Stub::GetHistory, request);
 }
 
@@ -371,6 +395,52 @@ std::unique_ptr<Subscription> KoersClient::Subscribe(uint64_t from_position,
                                                      absl::Duration timeout) {
   return std::make_unique<Subscription>(query_.get(), from_position,
                                         authorization_, timeout);
+}
+
+absl::StatusOr<v1::EvaluationState> KoersClient::GetState(
+    const v1::TimePoint& at) {
+  v1::GetStateRequest request;
+  *request.mutable_at() = at;
+  return Call(evaluation_.get(), &v1::EvaluationService::Stub::GetState,
+              request);
+}
+
+absl::StatusOr<v1::TakeSnapshotResponse> KoersClient::TakeSnapshot(
+    const v1::TakeSnapshotRequest& request) {
+  return Call(evaluation_.get(), &v1::EvaluationService::Stub::TakeSnapshot,
+              request);
+}
+
+absl::StatusOr<v1::TakeSnapshotResponse> KoersClient::TakeSnapshot(
+    absl::string_view name, absl::string_view as_of_date) {
+  v1::TakeSnapshotRequest request;
+  request.set_name(std::string(name));
+  request.set_as_of_date(std::string(as_of_date));
+  return TakeSnapshot(request);
+}
+
+absl::StatusOr<v1::GetSnapshotResponse> KoersClient::GetSnapshot(
+    absl::string_view name) {
+  v1::GetSnapshotRequest request;
+  request.set_name(std::string(name));
+  return Call(evaluation_.get(), &v1::EvaluationService::Stub::GetSnapshot,
+              request);
+}
+
+absl::StatusOr<v1::ListSnapshotsResponse> KoersClient::ListSnapshots() {
+  return Call(evaluation_.get(), &v1::EvaluationService::Stub::ListSnapshots,
+              v1::ListSnapshotsRequest());
+}
+
+absl::StatusOr<v1::DiffResponse> KoersClient::Diff(
+    const v1::DiffRequest& request) {
+  return Call(evaluation_.get(), &v1::EvaluationService::Stub::Diff, request);
+}
+
+absl::StatusOr<v1::Completeness> KoersClient::GetCompleteness(
+    const v1::CompletenessRequest& request) {
+  return Call(evaluation_.get(), &v1::EvaluationService::Stub::GetCompleteness,
+              request);
 }
 
 absl::StatusOr<uint64_t> KoersClient::Head() {

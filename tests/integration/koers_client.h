@@ -1,5 +1,5 @@
 // What the integration tests use to talk to a real koersd over gRPC: a client
-// of the three koers.v1 services (every call with a deadline and, when given,
+// of the four koers.v1 services (every call with a deadline and, when given,
 // a bearer token; gRPC statuses as absl::Status), builders of submissions,
 // raw calls of services without generated code here (health, reflection), and
 // a runner for koersd's own commands (add-principal).
@@ -18,6 +18,7 @@
 #include "grpcpp/channel.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/support/sync_stream.h"
+#include "koers/v1/evaluation_service.grpc.pb.h"
 #include "koers/v1/ingest_service.grpc.pb.h"
 #include "koers/v1/plan_service.grpc.pb.h"
 #include "koers/v1/query_service.grpc.pb.h"
@@ -112,7 +113,7 @@ class SubmissionStream {
   bool finished_ = false;
 };
 
-// The three koers.v1 services on one channel; every call carries `token` as
+// The four koers.v1 services on one channel; every call carries `token` as
 // "authorization: Bearer <token>" unless it is empty.
 class KoersClient {
  public:
@@ -143,15 +144,32 @@ class KoersClient {
   absl::StatusOr<v1::LoadPlanResponse> LoadPlan(
       const v1::LoadPlanRequest& request);
   absl::StatusOr<v1::Plan> GetPlan(absl::string_view as_of_date);
+  // The whole answer, at a bitemporal point.
+  absl::StatusOr<v1::GetPlanResponse> GetPlanAt(const v1::TimePoint& at);
 
-  // QueryService.
+  // QueryService. Without a point: as of today, known now.
   absl::StatusOr<v1::GetProgressResponse> GetProgress();
+  absl::StatusOr<v1::GetProgressResponse> GetProgress(const v1::TimePoint& at);
   absl::StatusOr<v1::GetHistoryResponse> GetHistory(absl::string_view id);
+  absl::StatusOr<v1::GetHistoryResponse> GetHistory(absl::string_view id,
+                                                    const v1::TimePoint& at);
   absl::StatusOr<v1::ReadEventsResponse> ReadEvents(uint64_t from_position,
                                                     uint32_t limit = 0);
   absl::StatusOr<v1::VerifyResponse> Verify();
   std::unique_ptr<Subscription> Subscribe(
       uint64_t from_position, absl::Duration timeout = absl::Seconds(60));
+
+  // EvaluationService.
+  absl::StatusOr<v1::EvaluationState> GetState(const v1::TimePoint& at);
+  absl::StatusOr<v1::TakeSnapshotResponse> TakeSnapshot(
+      const v1::TakeSnapshotRequest& request);
+  absl::StatusOr<v1::TakeSnapshotResponse> TakeSnapshot(
+      absl::string_view name, absl::string_view as_of_date);
+  absl::StatusOr<v1::GetSnapshotResponse> GetSnapshot(absl::string_view name);
+  absl::StatusOr<v1::ListSnapshotsResponse> ListSnapshots();
+  absl::StatusOr<v1::DiffResponse> Diff(const v1::DiffRequest& request);
+  absl::StatusOr<v1::Completeness> GetCompleteness(
+      const v1::CompletenessRequest& request);
 
   // The log's head position (ReadEvents.head_position).
   absl::StatusOr<uint64_t> Head();
@@ -172,6 +190,7 @@ class KoersClient {
   std::unique_ptr<v1::IngestService::Stub> ingest_;
   std::unique_ptr<v1::PlanService::Stub> plan_;
   std::unique_ptr<v1::QueryService::Stub> query_;
+  std::unique_ptr<v1::EvaluationService::Stub> evaluation_;
 };
 
 // A channel to `address` on a TCP connection of its own (channels made by
