@@ -1,6 +1,7 @@
 #include "services/state_diff.h"
 
 #include <map>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -167,25 +168,36 @@ v1::DiffResponse DiffStates(const v1::EvaluationState& from,
   return diff;
 }
 
-void AddLateCorrections(const PlanState& state,
-                        const v1::GetProgressResponse& from,
+void AddLateCorrections(const PlanState& state, const v1::EvaluationState& from,
                         uint64_t from_position, uint64_t to_position,
                         v1::DiffResponse* diff) {
-  for (const v1::IndicatorProgress& shown : from.indicators()) {
-    if (!shown.has_value()) continue;
-    const IndicatorRecord* record = state.FindIndicator(shown.indicator_id());
+  // Every value `from` showed, by indicator, each once.
+  std::map<std::string, std::set<std::string>> shown;
+  for (const v1::IndicatorProgress& indicator : from.progress().indicators()) {
+    if (indicator.has_value()) {
+      shown[indicator.indicator_id()].insert(indicator.value_event_id());
+    }
+  }
+  for (const v1::IndicatorTrend& trend : from.trends()) {
+    for (const v1::ValuePoint& point : trend.points()) {
+      shown[trend.indicator_id()].insert(point.event_id());
+    }
+  }
+  for (const auto& [indicator_id, event_ids] : shown) {
+    const IndicatorRecord* record = state.FindIndicator(indicator_id);
     if (record == nullptr) continue;
-    auto at = record->value_index.find(shown.value_event_id());
-    while (at != record->value_index.end()) {
-      const MeasurementRecord& replaced = record->values[at->second];
-      if (replaced.superseded_at <= from_position ||
-          replaced.superseded_at > to_position) {
-        break;
+    for (const std::string& event_id : event_ids) {
+      auto at = record->value_index.find(event_id);
+      while (at != record->value_index.end()) {
+        const MeasurementRecord& replaced = record->values[at->second];
+        if (replaced.superseded_at <= from_position ||
+            replaced.superseded_at > to_position) {
+          break;
+        }
+        at = record->value_index.find(replaced.superseded_by);
+        if (at == record->value_index.end()) break;
+        AddCorrection(replaced, record->values[at->second], indicator_id, diff);
       }
-      at = record->value_index.find(replaced.superseded_by);
-      if (at == record->value_index.end()) break;
-      AddCorrection(replaced, record->values[at->second], shown.indicator_id(),
-                    diff);
     }
   }
 }

@@ -20,10 +20,9 @@ v1::DiffResponse DiffStates(const v1::EvaluationState& from,
                             const v1::EvaluationState& to);
 
 // Appends to `diff` every correction recorded in (from_position,
-// to_position] that replaces a value `from` showed, following chains of
-// corrections.
-void AddLateCorrections(const PlanState& state,
-                        const v1::GetProgressResponse& from,
+// to_position] that replaces a value `from` showed (an indicator's value or
+// a point of its trend), following chains of corrections.
+void AddLateCorrections(const PlanState& state, const v1::EvaluationState& from,
                         uint64_t from_position, uint64_t to_position,
                         v1::DiffResponse* diff);
 

@@ -26,17 +26,6 @@ constexpr int kGuardRetries = 3;
 constexpr size_t kMaxReason = 2000;
 constexpr size_t kMaxHistory = 100000;
 
-v1::WriteResult DuplicateResult(const v1::Event& stored) {
-  v1::WriteResult result;
-  result.set_event_id(stored.event_id());
-  result.set_stream(stored.stream());
-  result.set_stream_revision(stored.stream_revision());
-  result.set_position(stored.position());
-  *result.mutable_record_time() = stored.record_time();
-  result.set_duplicate(true);
-  return result;
-}
-
 storage::AppendRequest SingleAppend(PreparedWrite write) {
   storage::AppendRequest request;
   if (write.expectation.has_value()) {
@@ -75,6 +64,17 @@ v1::WriteResult ToWriteResult(const storage::AppendedEvent& event,
   result.set_position(event.position);
   *result.mutable_record_time() = storage::ToProtoTimestamp(record_time);
   result.set_duplicate(duplicate);
+  return result;
+}
+
+v1::WriteResult DuplicateResult(const v1::Event& stored) {
+  v1::WriteResult result;
+  result.set_event_id(stored.event_id());
+  result.set_stream(stored.stream());
+  result.set_stream_revision(stored.stream_revision());
+  result.set_position(stored.position());
+  *result.mutable_record_time() = stored.record_time();
+  result.set_duplicate(true);
   return result;
 }
 

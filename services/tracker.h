@@ -191,6 +191,8 @@ class Tracker {
 // The write's outcome on the wire, from the log's.
 v1::WriteResult ToWriteResult(const storage::AppendedEvent& event,
                               absl::Time record_time, bool duplicate);
+// The answer to a retry: the stored event's result, marked duplicate.
+v1::WriteResult DuplicateResult(const v1::Event& stored);
 // The same for a single-event append's outcome.
 absl::StatusOr<v1::WriteResult> ToWriteResult(
     const absl::StatusOr<storage::AppendResult>& appended);

@@ -156,8 +156,11 @@ absl::StatusOr<v1::TakeSnapshotResponse> Tracker::TakeSnapshot(
           absl::AsciiStrToLower(request.options().event_id()) ==
               taken->event_id &&
           request.as_of_date() == taken->as_of_date) {
+        KOERS_ASSIGN_OR_RETURN(const v1::Event stored,
+                               log_->ReadAt(taken->position));
         v1::TakeSnapshotResponse response;
         *response.mutable_info() = ToSnapshotInfo(*taken);
+        *response.mutable_result() = DuplicateResult(stored);
         return response;
       }
       return absl::AlreadyExistsError(absl::StrCat(
@@ -297,8 +300,7 @@ absl::StatusOr<v1::DiffResponse> Tracker::Diff(
   diff.set_to_position(to.position);
   {
     absl::ReaderMutexLock lock(&state_mu_);
-    AddLateCorrections(state_, from.state.progress(), from.position,
-                       to.position, &diff);
+    AddLateCorrections(state_, from.state, from.position, to.position, &diff);
   }
   // What the index does not keep: when, by whom and why.
   for (v1::LateCorrection& late : *diff.mutable_corrections()) {

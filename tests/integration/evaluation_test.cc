@@ -441,11 +441,6 @@ TEST_F(EvaluationServiceTest,
 }
 
 TEST_F(EvaluationServiceTest, ARetriedTakeSnapshotSaysItIsADuplicate) {
-  GTEST_SKIP() << "bug: Tracker::TakeSnapshot (services/"
-                  "tracker_evaluations.cc) answers a retry with its event id "
-                  "with the snapshot's info but no WriteResult: duplicate is "
-                  "false and position 0, so `koers snapshot take --id` "
-                  "prints \"Snapshot taken\" for a retry";
   KoersClient client = Client();
   v1::TakeSnapshotRequest request;
   request.set_name("retried-twice");
@@ -580,11 +575,6 @@ TEST_F(EvaluationServiceTest, DiffFromASnapshotToNowListsTheLateCorrection) {
 
 TEST_F(EvaluationServiceTest,
        DiffListsALateCorrectionOfAValueInTheSnapshotsTrend) {
-  GTEST_SKIP() << "bug: AddLateCorrections (services/state_diff.cc) follows "
-                  "only each indicator's latest value (progress.indicators), "
-                  "so a correction of an earlier value that the snapshot "
-                  "froze in its trend (and the report charts) is not listed "
-                  "as a late correction, nor anywhere else in the diff";
   KoersClient client = Client();
   // SD3.A3.I2: young people who recognise extremist content, 45 % to 65 %.
   const v1::WriteResult q1 = MustWrite(client, Measurement("SD3.A3.I2", 50));
