@@ -736,9 +736,10 @@ class HistoryWriter {
       ReviseOnce(kWithdraw);
       ReviseOnce(kRetire);
       ReviseOnce(kAddIndicator);
+    } else {
+      const int changes = Uniform(1, 2);
+      for (int i = 0; i < changes; ++i) ReviseOnce(Uniform(0, 11));
     }
-    const int changes = Uniform(1, 2);
-    for (int i = 0; i < changes; ++i) ReviseOnce(Uniform(0, 11));
     const absl::CivilDay effective =
         Chance(0.6) ? DayBetween(absl::CivilDay(2025, 1, 1), Today())
                     : DayBetween(absl::CivilDay(2025, 1, 1),
