@@ -144,7 +144,11 @@ class Tracker {
   };
   absl::StatusOr<DiffPoint> ResolveDiffSide(const v1::DiffSide& side,
                                             absl::string_view field) const;
-  absl::StatusOr<v1::EvaluationState> FrozenState(
+  // The snapshot named `name`; NotFound naming `field` otherwise.
+  absl::StatusOr<SnapshotRecord> SnapshotNamed(absl::string_view name,
+                                               absl::string_view field) const;
+  // The snapshot's info and its stored content, parsed.
+  absl::StatusOr<v1::GetSnapshotResponse> ReadSnapshot(
       const SnapshotRecord& record) const;
   void OnCommit(const std::vector<const v1::Event*>& events);
   absl::CivilDay Today() const;

@@ -214,30 +214,19 @@ absl::StatusOr<v1::TakeSnapshotResponse> Tracker::TakeSnapshot(
   return response;
 }
 
-absl::StatusOr<v1::EvaluationState> Tracker::FrozenState(
-    const SnapshotRecord& record) const {
-  KOERS_ASSIGN_OR_RETURN(const v1::Event event, log_->ReadAt(record.position));
-  v1::EvaluationState state;
-  if (!state.ParseFromString(event.evaluation_snapshot_taken().content())) {
-    return absl::DataLossError(absl::StrCat("the content of snapshot ",
-                                            record.name, " cannot be parsed"));
+absl::StatusOr<SnapshotRecord> Tracker::SnapshotNamed(
+    absl::string_view name, absl::string_view field) const {
+  absl::ReaderMutexLock lock(&state_mu_);
+  const SnapshotRecord* found = state_.FindSnapshot(name);
+  if (found == nullptr) {
+    return absl::NotFoundError(absl::StrCat(field, ": no snapshot is named \"",
+                                            name.substr(0, 100), "\""));
   }
-  return state;
+  return *found;
 }
 
-absl::StatusOr<v1::GetSnapshotResponse> Tracker::GetSnapshot(
-    const v1::GetSnapshotRequest& request) const {
-  SnapshotRecord record;
-  {
-    absl::ReaderMutexLock lock(&state_mu_);
-    const SnapshotRecord* found = state_.FindSnapshot(request.name());
-    if (found == nullptr) {
-      return absl::NotFoundError(absl::StrCat("name: no snapshot is named \"",
-                                              request.name().substr(0, 100),
-                                              "\""));
-    }
-    record = *found;
-  }
+absl::StatusOr<v1::GetSnapshotResponse> Tracker::ReadSnapshot(
+    const SnapshotRecord& record) const {
   KOERS_ASSIGN_OR_RETURN(const v1::Event event, log_->ReadAt(record.position));
   v1::GetSnapshotResponse response;
   *response.mutable_info() = ToSnapshotInfo(record);
@@ -247,6 +236,13 @@ absl::StatusOr<v1::GetSnapshotResponse> Tracker::GetSnapshot(
                                             record.name, " cannot be parsed"));
   }
   return response;
+}
+
+absl::StatusOr<v1::GetSnapshotResponse> Tracker::GetSnapshot(
+    const v1::GetSnapshotRequest& request) const {
+  KOERS_ASSIGN_OR_RETURN(const SnapshotRecord record,
+                         SnapshotNamed(request.name(), "name"));
+  return ReadSnapshot(record);
 }
 
 absl::StatusOr<v1::ListSnapshotsResponse> Tracker::ListSnapshots() const {
@@ -262,18 +258,12 @@ absl::StatusOr<Tracker::DiffPoint> Tracker::ResolveDiffSide(
     const v1::DiffSide& side, absl::string_view field) const {
   DiffPoint point;
   if (side.side_case() == v1::DiffSide::kSnapshot) {
-    SnapshotRecord record;
-    {
-      absl::ReaderMutexLock lock(&state_mu_);
-      const SnapshotRecord* found = state_.FindSnapshot(side.snapshot());
-      if (found == nullptr) {
-        return absl::NotFoundError(
-            absl::StrCat(field, ".snapshot: no snapshot is named \"",
-                         side.snapshot().substr(0, 100), "\""));
-      }
-      record = *found;
-    }
-    KOERS_ASSIGN_OR_RETURN(point.state, FrozenState(record));
+    KOERS_ASSIGN_OR_RETURN(
+        const SnapshotRecord record,
+        SnapshotNamed(side.snapshot(), absl::StrCat(field, ".snapshot")));
+    KOERS_ASSIGN_OR_RETURN(v1::GetSnapshotResponse frozen,
+                           ReadSnapshot(record));
+    point.state = std::move(*frozen.mutable_state());
     point.as_of_date = record.as_of_date;
     point.position = record.seen_position;
     return point;
