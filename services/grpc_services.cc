@@ -98,60 +98,6 @@ absl::StatusOr<Caller> CallAuthenticator::Authenticate(
       "or a client certificate");
 }
 
-grpc::ServerUnaryReactor* IngestServiceImpl::SubmitOne(
-    grpc::CallbackServerContext* context, v1::Submission submission,
-    v1::WriteResult* response) {
-  grpc::ServerUnaryReactor* reactor = context->DefaultReactor();
-  absl::StatusOr<Caller> caller = auth_->Authenticate(*context);
-  if (!caller.ok()) {
-    reactor->Finish(ToGrpcStatus(caller.status()));
-    return reactor;
-  }
-  tracker_->SubmitAsync(
-      *caller, std::move(submission),
-      [reactor, response](absl::StatusOr<v1::WriteResult> result) {
-        if (!result.ok()) {
-          reactor->Finish(ToGrpcStatus(result.status()));
-          return;
-        }
-        *response = *std::move(result);
-        reactor->Finish(grpc::Status::OK);
-      });
-  return reactor;
-}
-
-grpc::ServerUnaryReactor* IngestServiceImpl::RecordMeasurement(
-    grpc::CallbackServerContext* context,
-    const v1::RecordMeasurementRequest* request, v1::WriteResult* response) {
-  v1::Submission submission;
-  *submission.mutable_measurement() = *request;
-  return SubmitOne(context, std::move(submission), response);
-}
-
-grpc::ServerUnaryReactor* IngestServiceImpl::CorrectMeasurement(
-    grpc::CallbackServerContext* context,
-    const v1::CorrectMeasurementRequest* request, v1::WriteResult* response) {
-  v1::Submission submission;
-  *submission.mutable_correction() = *request;
-  return SubmitOne(context, std::move(submission), response);
-}
-
-grpc::ServerUnaryReactor* IngestServiceImpl::ChangeActionStatus(
-    grpc::CallbackServerContext* context,
-    const v1::ChangeActionStatusRequest* request, v1::WriteResult* response) {
-  v1::Submission submission;
-  *submission.mutable_status_change() = *request;
-  return SubmitOne(context, std::move(submission), response);
-}
-
-grpc::ServerUnaryReactor* IngestServiceImpl::RecordFicheUpdate(
-    grpc::CallbackServerContext* context,
-    const v1::RecordFicheUpdateRequest* request, v1::WriteResult* response) {
-  v1::Submission submission;
-  *submission.mutable_fiche_update() = *request;
-  return SubmitOne(context, std::move(submission), response);
-}
-
 grpc::Status IngestServiceImpl::SubmitBatch(
     grpc::ServerContext* context, const v1::SubmitBatchRequest* request,
     v1::SubmitBatchResponse* response) {

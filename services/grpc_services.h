@@ -44,15 +44,13 @@ struct SubscriptionLimits {
   int max_subscribers = 64;
 };
 
-// The single writes are served with gRPC's callback API: a call holds no
-// thread while its write waits for the disk, and the log's writer thread
-// answers it (so many calls in flight cost no thread switches each).
-using IngestServiceBase =
-    v1::IngestService::WithCallbackMethod_RecordMeasurement<
-        v1::IngestService::WithCallbackMethod_CorrectMeasurement<
-            v1::IngestService::WithCallbackMethod_ChangeActionStatus<
-                v1::IngestService::WithCallbackMethod_RecordFicheUpdate<
-                    v1::IngestService::Service>>>>;
+// The single writes are served with gRPC's completion-queue API by
+// AsyncWriteServer (async_writes.h); the bulk calls here, synchronously.
+using IngestServiceBase = v1::IngestService::WithAsyncMethod_RecordMeasurement<
+    v1::IngestService::WithAsyncMethod_CorrectMeasurement<
+        v1::IngestService::WithAsyncMethod_ChangeActionStatus<
+            v1::IngestService::WithAsyncMethod_RecordFicheUpdate<
+                v1::IngestService::Service>>>>;
 
 // The services share one tracker and authenticator (not owned).
 class IngestServiceImpl final : public IngestServiceBase {
@@ -60,22 +58,6 @@ class IngestServiceImpl final : public IngestServiceBase {
   IngestServiceImpl(Tracker* tracker, const CallAuthenticator* auth)
       : tracker_(tracker), auth_(auth) {}
 
-  grpc::ServerUnaryReactor* RecordMeasurement(
-      grpc::CallbackServerContext* context,
-      const v1::RecordMeasurementRequest* request,
-      v1::WriteResult* response) override;
-  grpc::ServerUnaryReactor* CorrectMeasurement(
-      grpc::CallbackServerContext* context,
-      const v1::CorrectMeasurementRequest* request,
-      v1::WriteResult* response) override;
-  grpc::ServerUnaryReactor* ChangeActionStatus(
-      grpc::CallbackServerContext* context,
-      const v1::ChangeActionStatusRequest* request,
-      v1::WriteResult* response) override;
-  grpc::ServerUnaryReactor* RecordFicheUpdate(
-      grpc::CallbackServerContext* context,
-      const v1::RecordFicheUpdateRequest* request,
-      v1::WriteResult* response) override;
   grpc::Status SubmitBatch(grpc::ServerContext* context,
                            const v1::SubmitBatchRequest* request,
                            v1::SubmitBatchResponse* response) override;
@@ -84,10 +66,6 @@ class IngestServiceImpl final : public IngestServiceBase {
                             v1::StreamSubmitResponse* response) override;
 
  private:
-  grpc::ServerUnaryReactor* SubmitOne(grpc::CallbackServerContext* context,
-                                      v1::Submission submission,
-                                      v1::WriteResult* response);
-
   Tracker* const tracker_;
   const CallAuthenticator* const auth_;
 };

@@ -10,7 +10,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/strings/strip.h"
 #include "grpcpp/ext/proto_server_reflection_plugin.h"
-#include "grpcpp/health_check_service_interface.h"
 #include "grpcpp/security/server_credentials.h"
 #include "grpcpp/server_builder.h"
 #include "storage/file_util.h"
@@ -88,7 +87,13 @@ KoersServer::KoersServer(Tracker* tracker, const PrincipalRegistry* registry,
       ingest_(tracker, &auth_),
       plan_(tracker, &auth_),
       query_(tracker, &auth_, options.subscriptions),
-      evaluation_(tracker, &auth_) {}
+      evaluation_(tracker, &auth_),
+      health_({std::string(v1::IngestService::service_full_name()),
+               std::string(v1::PlanService::service_full_name()),
+               std::string(v1::QueryService::service_full_name()),
+               std::string(v1::EvaluationService::service_full_name())},
+              options.max_health_watchers),
+      writes_(&ingest_, tracker, &auth_, options.write_threads) {}
 
 KoersServer::~KoersServer() { Shutdown(absl::ZeroDuration()); }
 
@@ -100,14 +105,14 @@ absl::StatusOr<std::unique_ptr<KoersServer>> KoersServer::Start(
   std::unique_ptr<KoersServer> server(
       new KoersServer(tracker, registry, options));
 
-  grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
   grpc::ServerBuilder builder;
   builder.AddListeningPort(options.listen, credentials, &server->port_);
   builder.SetMaxReceiveMessageSize(options.max_message_bytes);
-  // Handlers block while their write is made durable. gRPC's defaults (one
-  // to two pollers) make it start and end a thread for nearly every call
-  // under load; keeping enough pollers alive removes that churn.
+  // Bulk writes block their handler while they are made durable. gRPC's
+  // defaults (one to two pollers) make it start and end a thread for nearly
+  // every such call under load; keeping enough pollers alive removes that
+  // churn.
   builder.SetSyncServerOption(
       grpc::ServerBuilder::SyncServerOption::MIN_POLLERS, options.min_pollers);
   builder.SetSyncServerOption(
@@ -116,12 +121,15 @@ absl::StatusOr<std::unique_ptr<KoersServer>> KoersServer::Start(
   builder.RegisterService(&server->plan_);
   builder.RegisterService(&server->query_);
   builder.RegisterService(&server->evaluation_);
+  builder.RegisterService(&server->health_);
+  server->writes_.AddQueues(&builder);
   server->server_ = builder.BuildAndStart();
   if (server->server_ == nullptr || server->port_ == 0) {
     return absl::UnavailableError(
         absl::StrCat("cannot listen on ", options.listen,
                      ": the address is in use or not local to this machine"));
   }
+  server->writes_.Start();
   return server;
 }
 
@@ -129,12 +137,11 @@ void KoersServer::Shutdown(absl::Duration grace) {
   if (server_ != nullptr) {
     // Subscriptions never end by themselves: tell them to go first.
     query_.BeginShutdown();
-    if (auto* health = server_->GetHealthCheckService(); health != nullptr) {
-      health->Shutdown();
-    }
+    health_.BeginShutdown();
     server_->Shutdown(std::chrono::system_clock::now() +
                       absl::ToChronoMilliseconds(grace));
   }
+  writes_.Stop();
 }
 
 void KoersServer::Wait() {

@@ -12,8 +12,10 @@
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
 #include "grpcpp/server.h"
+#include "services/async_writes.h"
 #include "services/auth.h"
 #include "services/grpc_services.h"
+#include "services/health_service.h"
 #include "services/tracker.h"
 
 namespace koers::services {
@@ -29,9 +31,15 @@ struct ServerOptions {
   // Listen beyond loopback without TLS or without a principals file.
   bool allow_insecure_remote = false;
   int max_message_bytes = 4 << 20;
-  // Threads polling for calls: kept between these bounds.
+  // Threads polling for the synchronous calls: kept between these bounds.
   int min_pollers = 2;
   int max_pollers = 64;
+  // Threads (one completion queue each) serving the single writes. One is
+  // enough for tens of thousands of calls per second, and every extra
+  // polling thread costs CPU per call on a small machine.
+  int write_threads = 1;
+  // Concurrent grpc.health.v1 Watch calls.
+  int max_health_watchers = 16;
   SubscriptionLimits subscriptions;
 };
 
@@ -67,6 +75,8 @@ class KoersServer {
   PlanServiceImpl plan_;
   QueryServiceImpl query_;
   EvaluationServiceImpl evaluation_;
+  HealthServiceImpl health_;
+  AsyncWriteServer writes_;
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };

@@ -1,14 +1,17 @@
 #include "storage/event_log.h"
 
 #include <algorithm>
+#include <cstring>
 #include <filesystem>
 #include <limits>
+#include <memory>
 #include <utility>
 
 #include "absl/status/status.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/filter_policy.h"
+#include "rocksdb/slice_transform.h"
 #include "rocksdb/table.h"
 #include "storage/append_validation.h"
 #include "storage/civil_date.h"
@@ -25,6 +28,29 @@ namespace {
 
 namespace keys = log_keys;
 
+// The stream part of a key ("stream 0x00", see log_keys.h), keys without a
+// 0x00 byte being outside its domain. Each stream's keys arrive mostly in
+// increasing order, so RocksDB inserting them into the memtable from where
+// the stream's previous key went, instead of searching from the top, saves
+// most of each insert's comparisons.
+class StreamPartOfKey final : public rocksdb::SliceTransform {
+ public:
+  const char* Name() const override { return "koers.StreamPartOfKey"; }
+  rocksdb::Slice Transform(const rocksdb::Slice& key) const override {
+    return rocksdb::Slice(key.data(), StreamPartSize(key));
+  }
+  bool InDomain(const rocksdb::Slice& key) const override {
+    return StreamPartSize(key) != 0;
+  }
+
+ private:
+  // Up to and including the first 0x00 byte; 0 when there is none.
+  static size_t StreamPartSize(const rocksdb::Slice& key) {
+    const void* end = std::memchr(key.data(), 0, key.size());
+    return end == nullptr ? 0 : static_cast<const char*>(end) - key.data() + 1;
+  }
+};
+
 rocksdb::ColumnFamilyOptions FamilyOptions(
     const std::shared_ptr<rocksdb::Cache>& cache, bool point_lookups) {
   rocksdb::BlockBasedTableOptions table;
@@ -38,6 +64,10 @@ rocksdb::ColumnFamilyOptions FamilyOptions(
   options.table_factory.reset(rocksdb::NewBlockBasedTableFactory(table));
   if (point_lookups) options.memtable_whole_key_filtering = true;
   if (point_lookups) options.memtable_prefix_bloom_size_ratio = 0.05;
+  if (!point_lookups) {
+    options.memtable_insert_with_hint_prefix_extractor =
+        std::make_shared<StreamPartOfKey>();
+  }
   return options;
 }
 

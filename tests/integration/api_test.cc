@@ -9,6 +9,8 @@
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/integration/koers_client.h"
 #include "tests/integration/test_server.h"
@@ -415,6 +417,44 @@ TEST_F(ApiTest, HealthCheckReportsServing) {
               StatusIs(absl::StatusCode::kNotFound));
 }
 
+TEST_F(ApiTest, HealthKnowsEveryKoersServiceByName) {
+  auto health = grpc::health::v1::Health::NewStub(server().process().Channel());
+  for (const char* service :
+       {"koers.v1.IngestService", "koers.v1.PlanService",
+        "koers.v1.QueryService", "koers.v1.EvaluationService"}) {
+    grpc::ClientContext context;
+    grpc::health::v1::HealthCheckRequest request;
+    request.set_service(service);
+    grpc::health::v1::HealthCheckResponse response;
+    ASSERT_TRUE(health->Check(&context, request, &response).ok()) << service;
+    EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING)
+        << service;
+  }
+}
+
+TEST_F(ApiTest, HealthWatchAnswersWithTheStatusNow) {
+  auto health = grpc::health::v1::Health::NewStub(server().process().Channel());
+  grpc::health::v1::HealthCheckResponse response;
+  {
+    grpc::ClientContext context;
+    auto watch =
+        health->Watch(&context, grpc::health::v1::HealthCheckRequest());
+    ASSERT_TRUE(watch->Read(&response));
+    EXPECT_EQ(response.status(),
+              grpc::health::v1::HealthCheckResponse::SERVING);
+    context.TryCancel();
+  }
+  grpc::ClientContext context;
+  grpc::health::v1::HealthCheckRequest unknown;
+  unknown.set_service("nope");
+  auto watch = health->Watch(&context, unknown);
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(),
+            grpc::health::v1::HealthCheckResponse::SERVICE_UNKNOWN);
+  EXPECT_FALSE(watch->Read(&response));
+  EXPECT_TRUE(watch->Finish().ok());
+}
+
 TEST_F(ApiTest, ServerReflectionListsTheKoersServices) {
   // ServerReflectionRequest{list_services: "*"}.
   ASSERT_OK_AND_ASSIGN(
@@ -426,6 +466,7 @@ TEST_F(ApiTest, ServerReflectionListsTheKoersServices) {
   EXPECT_THAT(listed, HasSubstr("koers.v1.IngestService"));
   EXPECT_THAT(listed, HasSubstr("koers.v1.PlanService"));
   EXPECT_THAT(listed, HasSubstr("koers.v1.QueryService"));
+  EXPECT_THAT(listed, HasSubstr("grpc.health.v1.Health"));
 }
 
 }  // namespace

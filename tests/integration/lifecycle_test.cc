@@ -18,6 +18,8 @@
 #include "absl/synchronization/mutex.h"
 #include "absl/time/clock.h"
 #include "gmock/gmock.h"
+#include "grpc/health/v1/health.grpc.pb.h"
+#include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/integration/koers_client.h"
 #include "tests/integration/test_server.h"
@@ -133,6 +135,26 @@ TEST(ShutdownTest, SigtermWhileWritingKeepsEveryAcknowledgedWrite) {
   EXPECT_TRUE(verified.ok()) << verified.reason();
   EXPECT_EQ(verified.events_checked(), verified.head_position());
   EXPECT_GE(verified.head_position(), acknowledged);
+}
+
+TEST(ShutdownTest, HealthWatchersLearnOfTheShutdown) {
+  TestServer server({"--plan=sample"});
+  ASSERT_TRUE(server.status().ok()) << server.status();
+  auto health = grpc::health::v1::Health::NewStub(server.process().Channel());
+  grpc::ClientContext context;
+  auto watch = health->Watch(&context, grpc::health::v1::HealthCheckRequest());
+  grpc::health::v1::HealthCheckResponse response;
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(), grpc::health::v1::HealthCheckResponse::SERVING);
+
+  int exit_code = -1;
+  std::thread stop([&] { exit_code = server.Stop(SIGTERM); });
+  ASSERT_TRUE(watch->Read(&response));
+  EXPECT_EQ(response.status(),
+            grpc::health::v1::HealthCheckResponse::NOT_SERVING);
+  EXPECT_FALSE(watch->Read(&response));
+  stop.join();
+  EXPECT_EQ(exit_code, 0) << server.process().Log();
 }
 
 TEST(StartupTest, RefusesToListenBeyondLoopbackWithoutTlsAndPrincipals) {
