@@ -154,17 +154,19 @@ class EventLog::Impl {
   // Stages the position the projections reflect once the batch is written.
   void StageProjectionPosition(uint64_t position,
                                rocksdb::WriteBatch* batch) const;
-  // Projects the events in [from, to] (as seen by `snapshot`, may be null)
-  // into `target` with unlogged writes, then flushes `target`. Returns how
-  // many events were projected.
-  absl::StatusOr<uint64_t> ProjectEvents(const rocksdb::Snapshot* snapshot,
-                                         uint64_t from, uint64_t to,
-                                         rocksdb::ColumnFamilyHandle* target,
-                                         const ProgressCallback& progress);
+  // Projects the events in [from, to] into sorted SST files and ingests
+  // them into the projections family. With `clear`, once the files are
+  // written, sets the projections' position to 0 and empties the family
+  // before ingesting (the caller sets the position afterwards).
+  absl::Status ProjectIntoFamily(uint64_t from, uint64_t to, bool clear,
+                                 const ProgressCallback& progress);
+  // Empties the projections family, leaving no files in it.
+  absl::Status ClearProjections();
   absl::Status SetProjectionPosition(uint64_t position);
+  // Projects the events at `snapshot` that its stored projections reflect,
+  // and compares the result with them, in key order.
   absl::StatusOr<ProjectionCheckReport> CompareWithRebuild(
-      const rocksdb::Snapshot* snapshot, rocksdb::ColumnFamilyHandle* scratch,
-      const ProgressCallback& progress);
+      const rocksdb::Snapshot* snapshot, const ProgressCallback& progress);
 
   // Reads an event at `position` through `options` (which may pin a
   // snapshot). NotFound when absent.

@@ -1,0 +1,274 @@
+#include "storage/projection_runs.h"
+
+#include <algorithm>
+#include <cstring>
+#include <utility>
+
+#include "absl/strings/str_cat.h"
+#include "rocksdb/env.h"
+#include "rocksdb/iterator.h"
+#include "rocksdb/sst_file_reader.h"
+#include "rocksdb/sst_file_writer.h"
+#include "storage/rocksdb_util.h"
+#include "storage/status_macros.h"
+
+namespace koers::storage {
+namespace {
+
+// Entries are copied into blocks of this size, so that a run grows without
+// moving what it holds.
+constexpr size_t kBlockSize = 1 << 20;
+
+rocksdb::Slice ToSlice(absl::string_view view) {
+  return rocksdb::Slice(view.data(), view.size());
+}
+
+}  // namespace
+
+struct SortedRunBuilder::Run {
+  struct Entry {
+    const char* data;
+    uint32_t key_size;
+    uint32_t value_size;
+
+    absl::string_view key() const { return {data, key_size}; }
+    absl::string_view value() const { return {data + key_size, value_size}; }
+  };
+
+  void Add(absl::string_view key, absl::string_view value) {
+    const size_t size = key.size() + value.size();
+    if (size > free_size) {
+      const size_t block = std::max(kBlockSize, size);
+      blocks.emplace_back(new char[block]);
+      free = blocks.back().get();
+      free_size = block;
+    }
+    std::memcpy(free, key.data(), key.size());
+    std::memcpy(free + key.size(), value.data(), value.size());
+    entries.push_back(Entry{free, static_cast<uint32_t>(key.size()),
+                            static_cast<uint32_t>(value.size())});
+    free += size;
+    free_size -= size;
+    bytes += size + sizeof(Entry);
+  }
+
+  void Clear() {
+    blocks.clear();
+    entries.clear();
+    free = nullptr;
+    free_size = 0;
+    bytes = 0;
+  }
+
+  std::vector<std::unique_ptr<char[]>> blocks;
+  char* free = nullptr;
+  size_t free_size = 0;
+  // In the order given until sorted.
+  std::vector<Entry> entries;
+  size_t bytes = 0;
+};
+
+SortedRunBuilder::SortedRunBuilder(const rocksdb::Options& options,
+                                   std::string file_prefix,
+                                   size_t max_run_bytes)
+    : options_(options),
+      file_prefix_(std::move(file_prefix)),
+      max_run_bytes_(max_run_bytes),
+      run_(std::make_unique<Run>()) {}
+
+SortedRunBuilder::~SortedRunBuilder() = default;
+
+void SortedRunBuilder::Put(absl::string_view key, absl::string_view value) {
+  if (!status_.ok()) return;
+  run_->Add(key, value);
+  if (run_->bytes >= max_run_bytes_) status_ = WriteRun();
+}
+
+absl::Status SortedRunBuilder::Finish(bool to_file) {
+  KOERS_RETURN_IF_ERROR(status_);
+  if (to_file) return WriteRun();
+  SortRun();
+  return absl::OkStatus();
+}
+
+std::string SortedRunBuilder::MiddleKey() const {
+  const std::vector<Run::Entry>& entries = run_->entries;
+  if (entries.empty()) return std::string();
+  return std::string(entries[entries.size() / 2].key());
+}
+
+void SortedRunBuilder::SortRun() {
+  std::vector<Run::Entry>& entries = run_->entries;
+  // Stable: of equal keys the last one given stays last.
+  std::stable_sort(entries.begin(), entries.end(),
+                   [](const Run::Entry& a, const Run::Entry& b) {
+                     return a.key() < b.key();
+                   });
+  size_t kept = 0;
+  for (const Run::Entry& entry : entries) {
+    if (kept > 0 && entries[kept - 1].key() == entry.key()) {
+      entries[kept - 1] = entry;
+    } else {
+      entries[kept++] = entry;
+    }
+  }
+  entries.resize(kept);
+}
+
+absl::Status SortedRunBuilder::WriteRun() {
+  if (run_->entries.empty()) return absl::OkStatus();
+  SortRun();
+  std::string path = absl::StrCat(file_prefix_, files_.size(), ".sst");
+  // The file is read again soon (ingested or merged): keep it in the page
+  // cache.
+  rocksdb::SstFileWriter writer(rocksdb::EnvOptions(), options_,
+                                /*column_family=*/nullptr,
+                                /*invalidate_page_cache=*/false);
+  KOERS_RETURN_IF_ERROR(
+      FromRocksDb(writer.Open(path), absl::StrCat("creating ", path)));
+  for (const Run::Entry& entry : run_->entries) {
+    KOERS_RETURN_IF_ERROR(
+        FromRocksDb(writer.Put(ToSlice(entry.key()), ToSlice(entry.value())),
+                    absl::StrCat("writing ", path)));
+  }
+  KOERS_RETURN_IF_ERROR(
+      FromRocksDb(writer.Finish(), absl::StrCat("finishing ", path)));
+  files_.push_back(std::move(path));
+  run_->Clear();
+  return absl::OkStatus();
+}
+
+class MergedRuns::Cursor {
+ public:
+  virtual ~Cursor() = default;
+  virtual bool Valid() const = 0;
+  virtual absl::string_view key() const = 0;
+  virtual absl::string_view value() const = 0;
+  virtual void Seek(absl::string_view target) = 0;
+  virtual void Next() = 0;
+  // Cheap, for every step; status() says why.
+  virtual bool ok() const = 0;
+  virtual absl::Status status() const = 0;
+};
+
+class MergedRuns::FileCursor final : public Cursor {
+ public:
+  FileCursor(std::unique_ptr<rocksdb::SstFileReader> reader,
+             std::unique_ptr<rocksdb::Iterator> it, std::string path)
+      : reader_(std::move(reader)), it_(std::move(it)), path_(std::move(path)) {
+    it_->SeekToFirst();
+  }
+  bool Valid() const override { return it_->Valid(); }
+  absl::string_view key() const override { return ToView(it_->key()); }
+  absl::string_view value() const override { return ToView(it_->value()); }
+  void Seek(absl::string_view target) override { it_->Seek(ToSlice(target)); }
+  void Next() override { it_->Next(); }
+  bool ok() const override { return it_->status().ok(); }
+  absl::Status status() const override {
+    return FromRocksDb(it_->status(), absl::StrCat("reading ", path_));
+  }
+
+ private:
+  // The iterator reads through the reader: destroyed first.
+  const std::unique_ptr<rocksdb::SstFileReader> reader_;
+  const std::unique_ptr<rocksdb::Iterator> it_;
+  const std::string path_;
+};
+
+class MergedRuns::MemoryCursor final : public Cursor {
+ public:
+  explicit MemoryCursor(const std::vector<SortedRunBuilder::Run::Entry>* run)
+      : run_(run) {}
+  bool Valid() const override { return next_ < run_->size(); }
+  absl::string_view key() const override { return (*run_)[next_].key(); }
+  absl::string_view value() const override { return (*run_)[next_].value(); }
+  void Seek(absl::string_view target) override {
+    next_ = static_cast<size_t>(
+        std::lower_bound(
+            run_->begin(), run_->end(), target,
+            [](const SortedRunBuilder::Run::Entry& entry,
+               absl::string_view key) { return entry.key() < key; }) -
+        run_->begin());
+  }
+  void Next() override { ++next_; }
+  bool ok() const override { return true; }
+  absl::Status status() const override { return absl::OkStatus(); }
+
+ private:
+  const std::vector<SortedRunBuilder::Run::Entry>* const run_;
+  size_t next_ = 0;
+};
+
+MergedRuns::MergedRuns() = default;
+MergedRuns::~MergedRuns() = default;
+
+absl::StatusOr<std::unique_ptr<MergedRuns>> MergedRuns::Open(
+    const std::vector<const SortedRunBuilder*>& builders,
+    const rocksdb::Options& options) {
+  std::unique_ptr<MergedRuns> merged(new MergedRuns());
+  rocksdb::ReadOptions read;
+  read.fill_cache = false;
+  read.readahead_size = 2 << 20;
+  for (const SortedRunBuilder* builder : builders) {
+    for (const std::string& path : builder->files()) {
+      auto reader = std::make_unique<rocksdb::SstFileReader>(options);
+      KOERS_RETURN_IF_ERROR(
+          FromRocksDb(reader->Open(path), absl::StrCat("opening ", path)));
+      std::unique_ptr<rocksdb::Iterator> it(reader->NewIterator(read));
+      merged->cursors_.push_back(
+          std::make_unique<FileCursor>(std::move(reader), std::move(it), path));
+    }
+    if (!builder->run_->entries.empty()) {
+      merged->cursors_.push_back(
+          std::make_unique<MemoryCursor>(&builder->run_->entries));
+    }
+  }
+  merged->FindCurrent();
+  return merged;
+}
+
+void MergedRuns::Seek(absl::string_view target) {
+  for (const std::unique_ptr<Cursor>& cursor : cursors_) cursor->Seek(target);
+  FindCurrent();
+}
+
+absl::string_view MergedRuns::key() const { return current_->key(); }
+absl::string_view MergedRuns::value() const { return current_->value(); }
+
+void MergedRuns::Next() {
+  const absl::string_view key = current_->key();
+  for (const std::unique_ptr<Cursor>& cursor : cursors_) {
+    // A run holds each key once: one step passes it.
+    if (cursor.get() != current_ && cursor->Valid() && cursor->key() == key) {
+      cursor->Next();
+    }
+  }
+  current_->Next();
+  FindCurrent();
+}
+
+absl::Status MergedRuns::status() const {
+  for (const std::unique_ptr<Cursor>& cursor : cursors_) {
+    KOERS_RETURN_IF_ERROR(cursor->status());
+  }
+  return absl::OkStatus();
+}
+
+void MergedRuns::FindCurrent() {
+  current_ = nullptr;
+  for (const std::unique_ptr<Cursor>& cursor : cursors_) {
+    if (!cursor->Valid()) {
+      // A failed run would hide its keys: stop rather than merge the rest.
+      if (!cursor->ok()) {
+        current_ = nullptr;
+        return;
+      }
+      continue;
+    }
+    if (current_ == nullptr || cursor->key() <= current_->key()) {
+      current_ = cursor.get();
+    }
+  }
+}
+
+}  // namespace koers::storage
