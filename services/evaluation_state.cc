@@ -24,7 +24,7 @@ void AddTrend(const IndicatorRecord& record, const std::string& id,
     } else {
       point->set_level(value->level);
     }
-    point->set_event_id(value->event_id);
+    point->set_event_id(value->event_id.ToString());
   }
 }
 

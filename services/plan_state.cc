@@ -1,9 +1,13 @@
 #include "services/plan_state.h"
 
 #include <algorithm>
+#include <cstring>
 #include <utility>
 
+#include "absl/hash/hash.h"
+#include "absl/status/statusor.h"
 #include "storage/civil_date.h"
+#include "storage/event_id.h"
 
 namespace koers::services {
 namespace {
@@ -29,10 +33,15 @@ const typename Map::mapped_type* Find(const Map& map, absl::string_view id) {
   return it == map.end() ? nullptr : &it->second;
 }
 
+// Event ids in the log were checked on the way in, like valid dates.
+RawEventId IdOf(absl::string_view text) {
+  return RawEventId::Parse(text).value_or(RawEventId());
+}
+
 MeasurementRecord ValueFrom(const v1::Event& event, bool has_number,
                             double number, const std::string& level) {
   MeasurementRecord value;
-  value.event_id = event.event_id();
+  value.event_id = IdOf(event.event_id());
   value.date = ValidDay(event);
   value.position = event.position();
   value.is_number = has_number;
@@ -42,6 +51,37 @@ MeasurementRecord ValueFrom(const v1::Event& event, bool has_number,
 }
 
 }  // namespace
+
+RawEventId RawEventId::FromBytes(absl::string_view raw16) {
+  RawEventId id;
+  std::memcpy(id.bytes_.data(), raw16.data(), id.bytes_.size());
+  return id;
+}
+
+std::optional<RawEventId> RawEventId::Parse(absl::string_view text) {
+  absl::StatusOr<std::string> raw = storage::ParseEventId(text, "event_id");
+  if (!raw.ok()) return std::nullopt;
+  return FromBytes(*raw);
+}
+
+std::string RawEventId::ToString() const {
+  return storage::FormatEventId(
+      absl::string_view(bytes_.data(), bytes_.size()));
+}
+
+size_t RawEventIdHash::operator()(const RawEventId& id) const {
+  return absl::Hash<RawEventId>()(id);
+}
+
+size_t RawEventIdHash::operator()(absl::string_view text) const {
+  return (*this)(IdOf(text));
+}
+
+bool RawEventIdEq::operator()(const RawEventId& a,
+                              absl::string_view text) const {
+  const std::optional<RawEventId> b = RawEventId::Parse(text);
+  return b.has_value() && a == *b;
+}
 
 void PlanState::Apply(const v1::Event& event) {
   position_ = std::max(position_, event.position());
@@ -72,16 +112,17 @@ void PlanState::Apply(const v1::Event& event) {
       break;
     case v1::Event::kMeasurementRecorded: {
       const v1::MeasurementRecorded& m = event.measurement_recorded();
-      ApplyValue(event.stream(), event.stream_revision(),
-                 ValueFrom(event, m.has_number(), m.number(), m.level()));
+      AddValue(MutableIndicator(event.stream()), event.stream_revision(),
+               ValueFrom(event, m.has_number(), m.number(), m.level()));
       break;
     }
     case v1::Event::kMeasurementCorrected: {
       const v1::MeasurementCorrected& c = event.measurement_corrected();
       MeasurementRecord value =
           ValueFrom(event, c.has_number(), c.number(), c.level());
-      value.supersedes = c.supersedes_event_id();
-      ApplyValue(event.stream(), event.stream_revision(), std::move(value));
+      value.supersedes = IdOf(c.supersedes_event_id());
+      AddValue(MutableIndicator(event.stream()), event.stream_revision(),
+               std::move(value));
       break;
     }
     case v1::Event::kActionStatusChanged: {
@@ -128,28 +169,43 @@ void PlanState::ApplyIndicator(const v1::Event& event,
       {ValidDay(event), event.position(), std::move(definition)});
 }
 
-void PlanState::ApplyValue(const std::string& indicator_id, uint64_t revision,
-                           MeasurementRecord value) {
-  IndicatorRecord& indicator = indicators_[indicator_id];
-  indicator.revision = std::max(indicator.revision, revision);
-  const size_t index = indicator.values.size();
-  indicator.value_index[value.event_id] = index;
-  indicator.timeline.Add(value.date, value.position, index);
-  const std::string supersedes = value.supersedes;
-  indicator.values.push_back(std::move(value));
-  if (!supersedes.empty()) {
-    auto original = indicator.value_index.find(supersedes);
-    if (original != indicator.value_index.end()) {
-      Supersede(&indicator, original->second, index);
-    } else {
-      indicator.early_corrections[supersedes] = index;
-    }
+IndicatorRecord* PlanState::MutableIndicator(const std::string& id) {
+  return &indicators_[id];
+}
+
+void PlanState::AddValue(IndicatorRecord* indicator, uint64_t revision,
+                         MeasurementRecord value) {
+  indicator->revision = std::max(indicator->revision, revision);
+  indicator->values.push_back(std::move(value));
+  IndexValues(indicator, indicator->values.size() - 1);
+}
+
+void PlanState::IndexValues(IndicatorRecord* indicator, size_t from) {
+  std::vector<MeasurementRecord>& values = indicator->values;
+  if (from == 0) {
+    // Loading: the final sizes are known. (Not when adding one by one: a
+    // vector's reserve grows it exactly, not geometrically.)
+    indicator->value_index.reserve(values.size());
+    indicator->timeline.Reserve(values.size());
   }
-  auto early =
-      indicator.early_corrections.find(indicator.values[index].event_id);
-  if (early != indicator.early_corrections.end()) {
-    Supersede(&indicator, index, early->second);
-    indicator.early_corrections.erase(early);
+  for (size_t index = from; index < values.size(); ++index) {
+    const MeasurementRecord& value = values[index];
+    indicator->value_index[value.event_id] = index;
+    indicator->timeline.Add(value.date, value.position, index);
+    if (value.supersedes.has_value()) {
+      auto original = indicator->value_index.find(*value.supersedes);
+      if (original != indicator->value_index.end()) {
+        Supersede(indicator, original->second, index);
+      } else {
+        indicator->early_corrections[*value.supersedes] = index;
+      }
+    }
+    if (indicator->early_corrections.empty()) continue;
+    auto early = indicator->early_corrections.find(value.event_id);
+    if (early != indicator->early_corrections.end()) {
+      Supersede(indicator, index, early->second);
+      indicator->early_corrections.erase(early);
+    }
   }
 }
 
@@ -157,7 +213,7 @@ void PlanState::Supersede(IndicatorRecord* indicator, size_t original,
                           size_t correction) {
   MeasurementRecord& replaced = indicator->values[original];
   const MeasurementRecord& by = indicator->values[correction];
-  replaced.superseded_by = by.event_id;
+  replaced.superseded_by = by.event_id.ToString();
   replaced.superseded_at = by.position;
   indicator->timeline.Supersede(replaced.date, replaced.position, by.position);
 }

@@ -14,10 +14,12 @@
 #ifndef KOERS_SERVICES_PLAN_STATE_H_
 #define KOERS_SERVICES_PLAN_STATE_H_
 
+#include <array>
 #include <cstdint>
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
@@ -61,33 +63,87 @@ struct ActionRecord {
   uint64_t revision = 0;
 };
 
+// An event id as its 16 raw bytes (see storage/event_id.h). Values are by
+// far the most numerous records, and the text form would cost each of them
+// an allocation, a formatting when loading and a 36-byte hash; it is
+// formatted only for an answer.
+class RawEventId {
+ public:
+  // All zero bytes.
+  RawEventId() = default;
+  // `raw16` must hold 16 bytes.
+  static RawEventId FromBytes(absl::string_view raw16);
+  // The canonical text form (either case); nullopt when malformed.
+  static std::optional<RawEventId> Parse(absl::string_view text);
+
+  // The canonical (lowercase) text form.
+  std::string ToString() const;
+
+  friend bool operator==(const RawEventId& a, const RawEventId& b) {
+    return a.bytes_ == b.bytes_;
+  }
+  friend bool operator!=(const RawEventId& a, const RawEventId& b) {
+    return !(a == b);
+  }
+  template <typename H>
+  friend H AbslHashValue(H state, const RawEventId& id) {
+    return H::combine_contiguous(std::move(state), id.bytes_.data(),
+                                 id.bytes_.size());
+  }
+
+ private:
+  std::array<char, 16> bytes_{};
+};
+
+// Hash and equality of the index of values by event id, which may also be
+// searched with the text form of an id (as requests carry them). A
+// malformed text id finds nothing.
+struct RawEventIdHash {
+  using is_transparent = void;
+  size_t operator()(const RawEventId& id) const;
+  size_t operator()(absl::string_view text) const;
+};
+struct RawEventIdEq {
+  using is_transparent = void;
+  bool operator()(const RawEventId& a, const RawEventId& b) const {
+    return a == b;
+  }
+  bool operator()(const RawEventId& a, absl::string_view text) const;
+  bool operator()(absl::string_view text, const RawEventId& b) const {
+    return (*this)(b, text);
+  }
+};
+
 // A measurement or a correction: one value of an indicator.
+// (Fields ordered to leave no padding: there is one per value.)
 struct MeasurementRecord {
-  std::string event_id;
+  RawEventId event_id;
   absl::CivilDay date;
   uint64_t position = 0;
-  bool is_number = true;
   double number = 0;
   std::string level;
-  // For a correction: the event it replaced.
-  std::string supersedes;
-  // Set when a later correction replaced this value: that correction and
-  // its position.
+  // Set when a later correction replaced this value: that correction (in
+  // text form; few values are replaced) and its position.
   std::string superseded_by;
   uint64_t superseded_at = kNeverSuperseded;
+  // For a correction: the event it replaced.
+  std::optional<RawEventId> supersedes;
+  bool is_number = true;
 };
 
 struct IndicatorRecord {
   std::vector<DefinitionVersion<v1::Indicator>> versions;  // log order
   // In the order applied (log order, except when loaded from projections).
   std::vector<MeasurementRecord> values;
-  absl::flat_hash_map<std::string, size_t> value_index;  // event id -> index
+  // Event id -> index into `values`.
+  absl::flat_hash_map<RawEventId, size_t, RawEventIdHash, RawEventIdEq>
+      value_index;
   // The values by valid time, for bitemporal reads (handles: indices into
   // `values`).
   ValueTimeline timeline;
   // Corrections applied before the value they replace (possible only when
   // loading): replaced event id -> index of the correction.
-  absl::flat_hash_map<std::string, size_t> early_corrections;
+  absl::flat_hash_map<RawEventId, size_t> early_corrections;
   uint64_t revision = 0;
 };
 
@@ -112,10 +168,18 @@ class PlanState {
   // order (events of different streams may interleave, as when loading
   // projections).
   void Apply(const v1::Event& event);
-  // Folds in one value of `indicator_id` (a measurement or a correction),
-  // as loaded from a stored projection; `revision` is its stream revision.
-  void ApplyValue(const std::string& indicator_id, uint64_t revision,
-                  MeasurementRecord value);
+  // For loading stored projections: the record of indicator `id`, created
+  // when new. A loader appends the indicator's values to its `values`
+  // (raising its `revision`), then has IndexValues index them. Records are
+  // independent: different threads may fill and index different records at
+  // once, while one thread creates others, provided nothing else touches
+  // the state meanwhile.
+  IndicatorRecord* MutableIndicator(const std::string& id);
+  // Indexes `indicator->values` from `from` on (by event id and by valid
+  // time) and links corrections with the values they replace, whichever
+  // comes first. Values in (date, position) order, the stored one, cost
+  // O(1) each (amortised); others O(values) moves.
+  static void IndexValues(IndicatorRecord* indicator, size_t from);
   // Sets the position the state reflects (after loading projections).
   void set_position(uint64_t position) { position_ = position; }
 
@@ -190,6 +254,8 @@ class PlanState {
   void ApplyIndicator(const v1::Event& event,
                       std::optional<v1::Indicator> definition);
   void ApplySnapshot(const v1::Event& event);
+  static void AddValue(IndicatorRecord* indicator, uint64_t revision,
+                       MeasurementRecord value);
   static void Supersede(IndicatorRecord* indicator, size_t original,
                         size_t correction);
 

@@ -148,8 +148,8 @@ void AddCorrection(const MeasurementRecord& replaced,
                    const std::string& indicator_id, v1::DiffResponse* diff) {
   v1::LateCorrection* late = diff->add_corrections();
   late->set_indicator_id(indicator_id);
-  late->set_correction_event_id(correction.event_id);
-  late->set_superseded_event_id(replaced.event_id);
+  late->set_correction_event_id(correction.event_id.ToString());
+  late->set_superseded_event_id(replaced.event_id.ToString());
   late->set_position(correction.position);
   late->set_value_date(storage::FormatIsoDate(correction.date));
   late->set_old_number(replaced.number);

@@ -1,10 +1,17 @@
 #include "services/state_projection.h"
 
+#include <algorithm>
 #include <cstring>
+#include <deque>
 #include <string>
+#include <thread>
 #include <utility>
+#include <vector>
 
+#include "absl/base/thread_annotations.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "absl/synchronization/mutex.h"
 #include "storage/civil_date.h"
 #include "storage/event_id.h"
 #include "storage/log_keys.h"
@@ -71,43 +78,129 @@ void ProjectValue(const v1::Event& event, const ValueFields& fields,
   sink->Put(key, value);
 }
 
-absl::Status LoadValue(absl::string_view key, absl::string_view value,
-                       PlanState* state) {
-  const size_t end = key.find('\0');
-  const size_t fixed = 8 + 1 + kIdSize;
-  if (end == absl::string_view::npos || key.size() != end + 1 + 4 + 8 ||
-      value.size() < fixed) {
-    return absl::DataLossError("a stored value projection is damaged");
+// Indexes (PlanState::IndexValues) the indicators handed to it, on threads
+// of its own, while the caller reads the next ones. Index is thread-safe;
+// the destructor waits until every indicator handed over is indexed.
+class Indexer {
+ public:
+  explicit Indexer(size_t threads) {
+    for (size_t i = 0; i < threads; ++i)
+      threads_.emplace_back([this] { Run(); });
   }
-  const std::string stream(key.substr(1, end - 1));
-  int32_t epoch_day = 0;
-  MeasurementRecord record;
-  keys::DecodeValidTimeKey(key.substr(1), stream.size(), &epoch_day,
-                           &record.position);
-  record.date = storage::DayFromEpochDays(epoch_day);
-  const uint64_t revision = keys::DecodeBigEndian64(value);
-  const auto flags = static_cast<uint8_t>(value[8]);
-  record.event_id = storage::FormatEventId(value.substr(9, kIdSize));
-  absl::string_view rest = value.substr(fixed);
-  if ((flags & kIsCorrection) != 0) {
-    if (rest.size() < kIdSize) {
-      return absl::DataLossError("a stored correction projection is damaged");
+  ~Indexer() {
+    {
+      absl::MutexLock lock(&mu_);
+      done_ = true;
     }
-    record.supersedes = storage::FormatEventId(rest.substr(0, kIdSize));
-    rest.remove_prefix(kIdSize);
+    for (std::thread& thread : threads_) thread.join();
   }
-  record.is_number = (flags & kIsNumber) != 0;
-  if (record.is_number) {
-    if (rest.size() != 8) {
-      return absl::DataLossError("a stored number projection is damaged");
+
+  // `indicator` must not be touched by the caller until the Indexer is
+  // destroyed.
+  void Index(IndicatorRecord* indicator) {
+    absl::MutexLock lock(&mu_);
+    queue_.push_back(indicator);
+  }
+
+ private:
+  void Run() {
+    for (;;) {
+      IndicatorRecord* indicator;
+      {
+        absl::MutexLock lock(&mu_);
+        mu_.Await(absl::Condition(
+            +[](Indexer* self) { return self->done_ || !self->queue_.empty(); },
+            this));
+        if (queue_.empty()) return;
+        indicator = queue_.front();
+        queue_.pop_front();
+      }
+      PlanState::IndexValues(indicator, 0);
     }
-    record.number = DecodeDouble(rest);
-  } else {
-    record.level = std::string(rest);
   }
-  state->ApplyValue(stream, revision, std::move(record));
-  return absl::OkStatus();
-}
+
+  absl::Mutex mu_;
+  std::deque<IndicatorRecord*> queue_ ABSL_GUARDED_BY(mu_);
+  bool done_ ABSL_GUARDED_BY(mu_) = false;
+  std::vector<std::thread> threads_;
+};
+
+// Reads the "V" entries into the indicators' records, an indicator at a time
+// (the keys start with its id), and hands each to `indexer` once read.
+class ValueLoader {
+ public:
+  ValueLoader(PlanState* state, Indexer* indexer)
+      : state_(state), indexer_(indexer) {}
+  ~ValueLoader() { Finish(); }
+
+  absl::Status Load(absl::string_view key, absl::string_view value) {
+    const size_t fixed = 8 + 1 + kIdSize;
+    if (indicator_ == nullptr || !absl::StartsWith(key, prefix_)) {
+      const size_t end = key.find('\0');
+      if (end == absl::string_view::npos) {
+        return absl::DataLossError("a stored value projection is damaged");
+      }
+      Finish();
+      prefix_ = std::string(key.substr(0, end + 1));
+      indicator_ =
+          state_->MutableIndicator(std::string(key.substr(1, end - 1)));
+      // Indicators tend to have as many values as the one before.
+      indicator_->values.reserve(previous_count_);
+    }
+    if (key.size() != prefix_.size() + 4 + 8 || value.size() < fixed) {
+      return absl::DataLossError("a stored value projection is damaged");
+    }
+    MeasurementRecord& record = indicator_->values.emplace_back();
+    int32_t epoch_day = 0;
+    keys::DecodeValidTimeKey(key.substr(1), prefix_.size() - 2, &epoch_day,
+                             &record.position);
+    // Values come by date, many on the same day as the one before.
+    if (epoch_day != last_epoch_day_) {
+      last_day_ = storage::DayFromEpochDays(epoch_day);
+      last_epoch_day_ = epoch_day;
+    }
+    record.date = last_day_;
+    indicator_->revision =
+        std::max(indicator_->revision, keys::DecodeBigEndian64(value));
+    const auto flags = static_cast<uint8_t>(value[8]);
+    record.event_id = RawEventId::FromBytes(value.substr(9, kIdSize));
+    absl::string_view rest = value.substr(fixed);
+    if ((flags & kIsCorrection) != 0) {
+      if (rest.size() < kIdSize) {
+        return absl::DataLossError("a stored correction projection is damaged");
+      }
+      record.supersedes = RawEventId::FromBytes(rest.substr(0, kIdSize));
+      rest.remove_prefix(kIdSize);
+    }
+    record.is_number = (flags & kIsNumber) != 0;
+    if (record.is_number) {
+      if (rest.size() != 8) {
+        return absl::DataLossError("a stored number projection is damaged");
+      }
+      record.number = DecodeDouble(rest);
+    } else {
+      record.level = std::string(rest);
+    }
+    return absl::OkStatus();
+  }
+
+  // Hands the indicator being read to the indexer.
+  void Finish() {
+    if (indicator_ == nullptr) return;
+    previous_count_ = indicator_->values.size();
+    indexer_->Index(indicator_);
+    indicator_ = nullptr;
+  }
+
+ private:
+  PlanState* const state_;
+  Indexer* const indexer_;
+  std::string prefix_;  // "V", the indicator's id, NUL
+  IndicatorRecord* indicator_ = nullptr;
+  size_t previous_count_ = 0;
+  int32_t last_epoch_day_ = 0;
+  absl::CivilDay last_day_ = storage::DayFromEpochDays(0);
+};
 
 }  // namespace
 
@@ -144,24 +237,37 @@ void ProjectEvent(const v1::Event& event, storage::ProjectionSink* sink) {
 
 absl::Status LoadPlanState(const storage::EventLog& log, PlanState* state) {
   KOERS_ASSIGN_OR_RETURN(const uint64_t position, log.ProjectionPosition());
-  absl::Status decoded;
-  KOERS_RETURN_IF_ERROR(log.ScanProjections("", [&](absl::string_view key,
-                                                    absl::string_view value) {
-    if (key.empty()) {
-      decoded = absl::DataLossError("an empty projection key");
-    } else if (key[0] == kValueKind) {
-      decoded = LoadValue(key, value, state);
-    } else if (key[0] == kEventKind) {
-      v1::Event event;
-      if (event.ParseFromArray(value.data(), static_cast<int>(value.size()))) {
+  absl::Status parsed;
+  KOERS_RETURN_IF_ERROR(log.ScanProjections(
+      absl::string_view(&kEventKind, 1),
+      [&](absl::string_view, absl::string_view value) {
+        v1::Event event;
+        if (!event.ParseFromArray(value.data(),
+                                  static_cast<int>(value.size()))) {
+          parsed =
+              absl::DataLossError("a stored event projection cannot be parsed");
+          return false;
+        }
         state->Apply(event);
-      } else {
-        decoded =
-            absl::DataLossError("a stored event projection cannot be parsed");
-      }
-    }
-    return decoded.ok();
-  }));
+        return true;
+      }));
+  KOERS_RETURN_IF_ERROR(parsed);
+  // Values are most of the work: reading them (RocksDB, decoding) and
+  // indexing them (by id and by valid time) each a large part, so the two
+  // overlap, indicator by indicator, on different threads. Reading, one
+  // sequential scan, is the longer; more than two indexers would idle.
+  absl::Status decoded;
+  {
+    Indexer indexer(
+        std::clamp<size_t>(std::thread::hardware_concurrency(), 2, 3) - 1);
+    ValueLoader loader(state, &indexer);
+    KOERS_RETURN_IF_ERROR(log.ScanProjections(
+        absl::string_view(&kValueKind, 1),
+        [&](absl::string_view key, absl::string_view value) {
+          decoded = loader.Load(key, value);
+          return decoded.ok();
+        }));
+  }
   KOERS_RETURN_IF_ERROR(decoded);
   state->set_position(position);
   return absl::OkStatus();

@@ -25,8 +25,10 @@ namespace koers::services {
 // The projector: a pure function of the event.
 void ProjectEvent(const v1::Event& event, storage::ProjectionSink* sink);
 
-// Fills an empty `state` from `log`'s stored projections. DataLoss when an
-// entry cannot be decoded.
+// Fills an empty `state` from `log`'s stored projections: the values read on
+// the calling thread, indexed meanwhile on one or two threads of its own
+// (joined before it returns). Nothing else may touch `state` meanwhile.
+// DataLoss when an entry cannot be decoded.
 absl::Status LoadPlanState(const storage::EventLog& log, PlanState* state);
 
 }  // namespace koers::services

@@ -9,10 +9,18 @@
 // with the latest (date, position) <= (D, +inf).
 //
 // Entries are kept sorted by (date, position) in blocks of kBlock, each
-// block summarised by its smallest position and largest superseded_at, so
-// that a search skips whole blocks that cannot hold a visible entry. Adding
-// a value in date order costs O(1); an out-of-order one O(n) moves; a query
-// O(log n + blocks skipped + kBlock).
+// block summarised by its smallest position and largest superseded_at, and
+// the summaries themselves summarised kFanout at a time, level upon level,
+// so that a search skips at once whole runs of entries that cannot hold a
+// visible entry. Positions grow with dates except for backdated values, so
+// with known-at in the past most of the entries after the answer are
+// recorded later, and without the upper levels the search would walk back
+// over them block by block: its cost would grow with the history.
+//
+// Costs: adding a value after the others in (date, position) order O(levels)
+// (as when loading, and for most new values); an out-of-order one O(n)
+// moves; a supersession O(kBlock + kFanout * levels); a query
+// O(log n + kFanout * levels per run skipped + kBlock).
 //
 // Thread-safety: none; the owner guards it.
 #ifndef KOERS_SERVICES_VALUE_TIMELINE_H_
@@ -42,6 +50,9 @@ class ValueTimeline {
   // correction recorded at `by_position`. No-op when there is no such
   // entry.
   void Supersede(absl::CivilDay date, uint64_t position, uint64_t by_position);
+  // Makes room for `count` entries in all, so that adding up to that many
+  // does not reallocate.
+  void Reserve(size_t count);
 
   // The handle of the value as of `day` known at `known_at`; -1 when none.
   ptrdiff_t ValueOn(absl::CivilDay day, uint64_t known_at) const;
@@ -50,35 +61,70 @@ class ValueTimeline {
   std::vector<size_t> ValuesBetween(absl::CivilDay first, absl::CivilDay last,
                                     uint64_t known_at, size_t limit) const;
 
-  size_t size() const { return entries_.size(); }
+  size_t size() const { return days_.size(); }
 
  private:
   static constexpr size_t kBlock = 32;
+  static constexpr size_t kFanout = 8;
 
-  struct Entry {
-    absl::CivilDay date;
+  // What decides an entry's visibility. The entries are kept as parallel
+  // arrays (struct of arrays): a search touches the days, a walk back the
+  // record positions, an answer the handle, and each stays dense in the
+  // cache, which decides the cost on long timelines.
+  struct Record {
     uint64_t position;
     uint64_t superseded_at;
-    size_t index;
   };
-  struct BlockSummary {
-    uint64_t min_position;
-    uint64_t max_superseded_at;
+  // Of a run of entries: nothing in it is visible at known-at K when
+  // K < min_position or max_superseded_at <= K.
+  struct Summary {
+    uint64_t min_position = kNeverSuperseded;
+    uint64_t max_superseded_at = 0;
+
+    bool HidesAll(uint64_t known_at) const {
+      return known_at < min_position || max_superseded_at <= known_at;
+    }
+    void Merge(const Summary& other) {
+      if (other.min_position < min_position) min_position = other.min_position;
+      if (other.max_superseded_at > max_superseded_at) {
+        max_superseded_at = other.max_superseded_at;
+      }
+    }
   };
 
-  static bool Visible(const Entry& entry, uint64_t known_at) {
-    return entry.position <= known_at && known_at < entry.superseded_at;
+  static int32_t DayNumber(absl::CivilDay date);
+  static bool Visible(const Record& record, uint64_t known_at) {
+    return record.position <= known_at && known_at < record.superseded_at;
   }
-  // Recomputes the summaries of the blocks from the one holding `from` on.
-  void Resummarise(size_t from);
-  // Calls `visit` on the visible entries dated in [first, last], latest
-  // first, until it returns false.
+  // The offset of the first entry dated after `day`.
+  size_t After(int32_t day) const;
+  // The offset of the entry (`day`, `position`), or of the first later one;
+  // with `after`, of the first later one.
+  size_t Find(int32_t day, uint64_t position, bool after) const;
+  // The number of entries a summary of `level` covers.
+  static size_t Span(size_t level);
+  // Recomputes the summaries, at every level, that cover entries
+  // [first, last] (the others are unchanged).
+  void Resummarise(size_t first, size_t last);
+  // Folds the last entry, just appended, into the summaries.
+  void SummariseAppended();
+  // Calls `visit` with the handle of each visible entry dated in
+  // [first, last], latest first, until it returns false.
   template <typename Visit>
-  void VisitBackward(absl::CivilDay first, absl::CivilDay last,
-                     uint64_t known_at, Visit visit) const;
+  void VisitBackward(int32_t first, int32_t last, uint64_t known_at,
+                     Visit visit) const;
 
-  std::vector<Entry> entries_;
-  std::vector<BlockSummary> blocks_;
+  // Entry i: dated days_[i] (days since 1970-01-01), recorded and replaced
+  // at records_[i], handle handles_[i]. Sorted by (day, position).
+  std::vector<int32_t> days_;
+  std::vector<Record> records_;
+  std::vector<uint32_t> handles_;
+  // The day of each block's first entry: a search looks here first, then in
+  // one block, touching a few cache lines instead of a dozen.
+  std::vector<int32_t> block_days_;
+  // levels_[0] summarises kBlock entries each; levels_[l + 1] kFanout
+  // summaries of levels_[l] each. The top level has a single summary.
+  std::vector<std::vector<Summary>> levels_;
 };
 
 }  // namespace koers::services

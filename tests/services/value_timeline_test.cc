@@ -255,5 +255,62 @@ TEST(ValueTimelineTest, AgreesWithABruteForceScan) {
   }
 }
 
+// Timelines like an indicator's in a long log: values recorded mostly in
+// date order, some backdated by up to 120 days, a few corrected soon
+// after, and long enough for several levels of summaries. Checked against
+// a brute-force scan while they grow, so that the summaries kept up to date
+// value by value are checked too.
+TEST(ValueTimelineTest, AgreesWithABruteForceScanOnLongLogLikeTimelines) {
+  for (uint32_t seed = 1; seed <= 4; ++seed) {
+    SCOPED_TRACE(seed);
+    std::mt19937 rng(seed);
+    auto uniform = [&rng](int low, int high) {
+      return std::uniform_int_distribution<int>(low, high)(rng);
+    };
+    const int count = uniform(3000, 12000);
+    const int days = 700;
+    ValueTimeline timeline;
+    std::vector<BruteEntry> entries;
+    uint64_t position = 0;
+    for (int i = 0; i < count; ++i) {
+      position += static_cast<uint64_t>(uniform(1, 400));
+      int day = i * days / count;
+      if (uniform(0, 19) == 0) day -= uniform(0, 120);
+      const BruteEntry entry{kMarch + day, position, std::nullopt,
+                             entries.size()};
+      timeline.Add(entry.date, entry.position, entry.index);
+      entries.push_back(entry);
+      if (uniform(0, 49) == 0) {
+        BruteEntry& replaced =
+            entries[static_cast<size_t>(uniform(std::max(0, i - 20), i))];
+        const uint64_t by = position + 1;
+        timeline.Supersede(replaced.date, replaced.position, by);
+        replaced.superseded_at =
+            std::min(replaced.superseded_at.value_or(by), by);
+      }
+      if ((i + 1) % (count / 4) != 0 && i + 1 != count) continue;
+      for (int q = 0; q < 50; ++q) {
+        const absl::CivilDay as_of = kMarch + uniform(-5, 2 * days);
+        const uint64_t known_at =
+            uniform(0, 9) == 0
+                ? kKnownNow
+                : static_cast<uint64_t>(uniform(0, static_cast<int>(position)));
+        const std::vector<size_t> latest =
+            BruteBetween(entries, absl::CivilDay(0, 1, 1), as_of, known_at, 1);
+        const ptrdiff_t want =
+            latest.empty() ? -1 : static_cast<ptrdiff_t>(latest.front());
+        ASSERT_EQ(timeline.ValueOn(as_of, known_at), want)
+            << "as of " << as_of << " known at " << known_at << " after "
+            << i + 1;
+        const absl::CivilDay first = as_of - uniform(0, 400);
+        ASSERT_EQ(timeline.ValuesBetween(first, as_of, known_at, 40),
+                  BruteBetween(entries, first, as_of, known_at, 40))
+            << "between " << first << " and " << as_of << " known at "
+            << known_at << " after " << i + 1;
+      }
+    }
+  }
+}
+
 }  // namespace
 }  // namespace koers::services
