@@ -164,7 +164,9 @@ class ProjectionSink {
 
 // Derives the projection entries of one event (every assigned field set).
 // It must be a pure function of the event: a rebuild from the log then
-// reproduces exactly what the appends stored.
+// reproduces exactly what the appends stored. Walks over the log
+// (rebuild, check, catch-up) call it from two threads at once, each with
+// its own sink.
 using Projector =
     std::function<void(const v1::Event& event, ProjectionSink* sink)>;
 
@@ -262,8 +264,9 @@ class EventLog {
   // meanwhile. FailedPrecondition without a projector. `progress` is called
   // every 100,000 events.
   absl::Status RebuildProjections(const ProgressCallback& progress = {});
-  // Rebuilds aside (in a scratch column family) and compares with what is
-  // stored, entry by entry. Changes nothing that is stored.
+  // Rebuilds aside (into sorted runs in memory, spilled to temporary files
+  // in the log's directory when large) and compares with what is stored,
+  // entry by entry, at one snapshot. Changes nothing that is stored.
   absl::StatusOr<ProjectionCheckReport> CheckProjections(
       const ProgressCallback& progress = {});
 

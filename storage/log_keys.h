@@ -52,7 +52,8 @@ inline constexpr absl::string_view kByStreamFamily = "by_stream";
 inline constexpr absl::string_view kByIdFamily = "by_id";
 inline constexpr absl::string_view kByValidTimeFamily = "by_valid_time";
 inline constexpr absl::string_view kProjectionsFamily = "projections";
-// Scratch family for CheckProjections; dropped after each check.
+// Scratch family of CheckProjections before it compared sorted runs; a log
+// that still has one (a check that stopped half-way) has it dropped at Open.
 inline constexpr absl::string_view kProjectionCheckFamily = "projections_check";
 inline constexpr absl::string_view kProjectionPositionKey =
     "koers.projections.position";
