@@ -64,7 +64,7 @@ class ValueTimeline {
   size_t size() const { return days_.size(); }
 
  private:
-  static constexpr size_t kBlock = 32;
+  static constexpr size_t kBlock = 16;
   static constexpr size_t kFanout = 8;
 
   // What decides an entry's visibility. The entries are kept as parallel
