@@ -155,16 +155,23 @@ std::string ExpectedRevision::ToString() const {
   return "";
 }
 
-absl::StatusOr<v1::Event> DecodeStoredEvent(absl::string_view value,
-                                            uint64_t position) {
-  v1::Event event;
+absl::Status DecodeStoredEventInto(absl::string_view value, uint64_t position,
+                                   v1::Event* event) {
   if (value.size() < keys::kHashSize ||
-      !event.ParseFromArray(value.data() + keys::kHashSize,
-                            static_cast<int>(value.size() - keys::kHashSize))) {
+      !event->ParseFromArray(
+          value.data() + keys::kHashSize,
+          static_cast<int>(value.size() - keys::kHashSize))) {
     return absl::DataLossError(
         absl::StrCat("the event at position ", position, " is unreadable"));
   }
-  event.set_hash(std::string(value.substr(0, keys::kHashSize)));
+  event->set_hash(value.data(), keys::kHashSize);
+  return absl::OkStatus();
+}
+
+absl::StatusOr<v1::Event> DecodeStoredEvent(absl::string_view value,
+                                            uint64_t position) {
+  v1::Event event;
+  KOERS_RETURN_IF_ERROR(DecodeStoredEventInto(value, position, &event));
   return event;
 }
 

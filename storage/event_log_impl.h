@@ -226,6 +226,10 @@ class EventLog::Impl {
 // Decodes an "events" value (hash || stored bytes) found at `position`.
 absl::StatusOr<v1::Event> DecodeStoredEvent(absl::string_view value,
                                             uint64_t position);
+// The same into `event`, whatever it held, reusing its allocations: walks
+// over the whole log decode every event into one message.
+absl::Status DecodeStoredEventInto(absl::string_view value, uint64_t position,
+                                   v1::Event* event);
 
 }  // namespace koers::storage
 

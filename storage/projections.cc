@@ -176,11 +176,12 @@ absl::Status ProjectRange(const WalkSource& source, uint64_t from, uint64_t to,
   std::unique_ptr<rocksdb::Iterator> it(
       source.db->NewIterator(read, source.events));
   uint64_t unreported = 0;
+  v1::Event event;
   for (it->Seek(keys::PositionKey(from)); it->Valid(); it->Next()) {
     const uint64_t position = keys::DecodeBigEndian64(ToView(it->key()));
     if (position > to) break;
-    KOERS_ASSIGN_OR_RETURN(const v1::Event event,
-                           DecodeStoredEvent(ToView(it->value()), position));
+    KOERS_RETURN_IF_ERROR(
+        DecodeStoredEventInto(ToView(it->value()), position, &event));
     (*source.projector)(event, runs);
     ++*projected;
     if (++unreported == kProgressBatch) {
