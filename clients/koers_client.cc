@@ -4,10 +4,8 @@
 
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
-#include "absl/synchronization/notification.h"
 #include "grpcpp/client_context.h"
 #include "grpcpp/create_channel.h"
-#include "grpcpp/generic/generic_stub.h"
 #include "grpcpp/security/credentials.h"
 #include "grpcpp/support/channel_arguments.h"
 #include "storage/file_util.h"
@@ -15,9 +13,6 @@
 
 namespace koers::clients {
 namespace {
-
-using HealthStub = grpc::TemplatedGenericStub<health::v1::HealthCheckRequest,
-                                              health::v1::HealthCheckResponse>;
 
 // The content of a PEM file; InvalidArgument when it holds no PEM block
 // (gRPC would only log that it cannot use it and fail every call).
@@ -87,7 +82,8 @@ KoersClient::KoersClient(std::shared_ptr<grpc::Channel> channel,
       plan_(v1::PlanService::NewStub(channel_)),
       ingest_(v1::IngestService::NewStub(channel_)),
       query_(v1::QueryService::NewStub(channel_)),
-      evaluation_(v1::EvaluationService::NewStub(channel_)) {}
+      evaluation_(v1::EvaluationService::NewStub(channel_)),
+      health_(grpc::health::v1::Health::NewStub(channel_)) {}
 
 void KoersClient::Prepare(grpc::ClientContext& context,
                           bool with_deadline) const {
@@ -266,22 +262,10 @@ absl::StatusOr<v1::Completeness> KoersClient::GetCompleteness(
                request);
 }
 
-absl::StatusOr<health::v1::HealthCheckResponse> KoersClient::Health() const {
-  grpc::ClientContext context;
-  Prepare(context, /*with_deadline=*/true);
-  HealthStub stub(channel_);
-  const health::v1::HealthCheckRequest request;
-  health::v1::HealthCheckResponse response;
-  grpc::Status status;
-  absl::Notification done;
-  stub.UnaryCall(&context, kHealthCheckMethod, grpc::StubOptions(), &request,
-                 &response, [&](grpc::Status call_status) {
-                   status = std::move(call_status);
-                   done.Notify();
-                 });
-  done.WaitForNotification();
-  KOERS_RETURN_IF_ERROR(FromGrpcStatus(status));
-  return response;
+absl::StatusOr<grpc::health::v1::HealthCheckResponse> KoersClient::Health()
+    const {
+  return Unary(*health_, &grpc::health::v1::Health::Stub::Check,
+               grpc::health::v1::HealthCheckRequest());
 }
 
 }  // namespace koers::clients

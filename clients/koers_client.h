@@ -26,9 +26,9 @@
 #include "absl/status/status.h"
 #include "absl/status/statusor.h"
 #include "absl/time/time.h"
+#include "grpc/health/v1/health.grpc.pb.h"
 #include "grpcpp/channel.h"
 #include "grpcpp/support/status.h"
-#include "koers/health/v1/health.pb.h"
 #include "koers/v1/evaluation_service.grpc.pb.h"
 #include "koers/v1/ingest_service.grpc.pb.h"
 #include "koers/v1/plan_service.grpc.pb.h"
@@ -54,9 +54,6 @@ struct ClientOptions {
 
 // The largest answer the client accepts (StreamSubmit answers can be large).
 inline constexpr int kMaxReceiveMessageBytes = 64 << 20;
-
-// The gRPC method the health check calls.
-inline constexpr char kHealthCheckMethod[] = "/grpc.health.v1.Health/Check";
 
 // The one conversion of a gRPC status: same code number, same message.
 absl::Status FromGrpcStatus(const grpc::Status& status);
@@ -135,7 +132,7 @@ class KoersClient {
       const v1::CompletenessRequest& request) const;
 
   // grpc.health.v1.Health/Check for the server as a whole (service "").
-  absl::StatusOr<health::v1::HealthCheckResponse> Health() const;
+  absl::StatusOr<grpc::health::v1::HealthCheckResponse> Health() const;
 
  private:
   KoersClient(std::shared_ptr<grpc::Channel> channel, ClientOptions options);
@@ -157,6 +154,7 @@ class KoersClient {
   std::unique_ptr<v1::IngestService::Stub> ingest_;
   std::unique_ptr<v1::QueryService::Stub> query_;
   std::unique_ptr<v1::EvaluationService::Stub> evaluation_;
+  std::unique_ptr<grpc::health::v1::Health::Stub> health_;
 };
 
 }  // namespace koers::clients

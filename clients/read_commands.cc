@@ -172,7 +172,7 @@ absl::Status RunVerify(const CommandContext& context) {
 }
 
 absl::Status RunHealth(const CommandContext& context) {
-  using health::v1::HealthCheckResponse;
+  using grpc::health::v1::HealthCheckResponse;
   KOERS_ASSIGN_OR_RETURN(const HealthCheckResponse response,
                          context.client->Health());
   const std::string status =
