@@ -753,8 +753,9 @@ absl::StatusOr<QuerySample> RunQueries(const services::Tracker& tracker,
 // Walks over the whole log.
 
 // A read-only RocksDB iterator over the "events" family parsing every value
-// (after its 32-byte hash) into a fresh koers.v1.Event, with the read
-// options RebuildProjections uses. Returns the events read.
+// (after its 32-byte hash) into one reused koers.v1.Event, as the rebuild
+// does, with the read options RebuildProjections uses. Returns the events
+// read.
 absl::StatusOr<uint64_t> BareScan(const std::string& dir) {
   namespace keys = storage::log_keys;
   std::vector<std::string> names;
@@ -786,9 +787,9 @@ absl::StatusOr<uint64_t> BareScan(const std::string& dir) {
   {
     std::unique_ptr<rocksdb::Iterator> it(
         db->NewIterator(read, handles[events_index]));
+    v1::Event event;
     for (it->SeekToFirst(); it->Valid(); it->Next()) {
       const rocksdb::Slice value = it->value();
-      v1::Event event;
       if (value.size() < keys::kHashSize ||
           !event.ParseFromArray(
               value.data() + keys::kHashSize,
