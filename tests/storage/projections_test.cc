@@ -106,6 +106,31 @@ TEST_F(SortedRunsTest, ManySmallRunsMergeWithTheLatestRunWinning) {
             Entries(expected.lower_bound(middle), expected.end()));
 }
 
+TEST_F(SortedRunsTest, StreamKeysSortWithKeysThatHaveNoStreamPart) {
+  // A run sorts per stream part (up to the first 0x00 byte): streams that
+  // are prefixes of one another, keys without a 0x00 that are prefixes of a
+  // stream part, binary suffixes and repeated keys, in random order.
+  const std::vector<std::string> keys = {
+      std::string("Va\0\x01", 4),  std::string("Va\0\xff", 4),
+      std::string("Vab\0\x00", 5), std::string("Vab\0\x02", 5),
+      std::string("Va\0", 3),      std::string("V"),
+      std::string("Va"),           std::string("Vb"),
+      std::string("E\0\x7f", 3),   std::string("Vab"),
+      std::string("\0first", 6),   std::string("Va\0\x01\0", 5)};
+  Entries expected;
+  SortedRunBuilder builder(options_, dir_.Sub("run-"), 1 << 20);
+  for (int i = 0; i < 500; ++i) {
+    const std::string& key = keys[random_() % keys.size()];
+    const std::string value = absl::StrCat("v", i);
+    builder.Put(key, value);
+    expected[key] = value;
+  }
+  ASSERT_THAT(builder.Finish(/*to_file=*/false), IsOk());
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MergedRuns> merged,
+                       MergedRuns::Open({&builder}, options_));
+  EXPECT_EQ(Drain(merged.get()), expected);
+}
+
 TEST_F(SortedRunsTest, RunsAllInFilesReadBackInOrder) {
   Entries expected;
   SortedRunBuilder builder(options_, dir_.Sub("run-"), 1000);
