@@ -38,17 +38,13 @@ class AsyncWriteServer::WriteCall final : public Call {
     Request* (v1::Submission::*field)();
   };
 
-  WriteCall(AsyncWriteServer* server, grpc::ServerCompletionQueue* queue,
-            Method method)
-      : server_(server),
-        queue_(queue),
-        method_(method),
-        responder_(&context_) {}
-
-  // Waits for the method's next request.
-  void Post() {
-    (server_->service_->*method_.request)(&context_, &request_, &responder_,
-                                          queue_, queue_, this);
+  // A new call waiting on `queue` for the method's next request; it
+  // deletes itself once done.
+  static void Post(AsyncWriteServer* server, grpc::ServerCompletionQueue* queue,
+                   Method method) {
+    auto* call = new WriteCall(server, queue, method);
+    (server->service_->*method.request)(&call->context_, &call->request_,
+                                        &call->responder_, queue, queue, call);
   }
 
   void Proceed(bool ok) override {
@@ -57,11 +53,18 @@ class AsyncWriteServer::WriteCall final : public Call {
       delete this;
       return;
     }
-    (new WriteCall(server_, queue_, method_))->Post();
+    Post(server_, queue_, method_);
     Handle();
   }
 
  private:
+  WriteCall(AsyncWriteServer* server, grpc::ServerCompletionQueue* queue,
+            Method method)
+      : server_(server),
+        queue_(queue),
+        method_(method),
+        responder_(&context_) {}
+
   void Handle() {
     answered_ = true;
     absl::StatusOr<Caller> caller = server_->auth_->Authenticate(context_);
@@ -119,26 +122,22 @@ void AsyncWriteServer::Start() {
 
 void AsyncWriteServer::PostWaitingCalls(grpc::ServerCompletionQueue* queue) {
   for (int i = 0; i < kWaitingCallsPerMethod; ++i) {
-    (new WriteCall<v1::RecordMeasurementRequest>(
-         this, queue,
-         {&IngestServiceBase::RequestRecordMeasurement,
-          &v1::Submission::mutable_measurement}))
-        ->Post();
-    (new WriteCall<v1::CorrectMeasurementRequest>(
-         this, queue,
-         {&IngestServiceBase::RequestCorrectMeasurement,
-          &v1::Submission::mutable_correction}))
-        ->Post();
-    (new WriteCall<v1::ChangeActionStatusRequest>(
-         this, queue,
-         {&IngestServiceBase::RequestChangeActionStatus,
-          &v1::Submission::mutable_status_change}))
-        ->Post();
-    (new WriteCall<v1::RecordFicheUpdateRequest>(
-         this, queue,
-         {&IngestServiceBase::RequestRecordFicheUpdate,
-          &v1::Submission::mutable_fiche_update}))
-        ->Post();
+    WriteCall<v1::RecordMeasurementRequest>::Post(
+        this, queue,
+        {&IngestServiceBase::RequestRecordMeasurement,
+         &v1::Submission::mutable_measurement});
+    WriteCall<v1::CorrectMeasurementRequest>::Post(
+        this, queue,
+        {&IngestServiceBase::RequestCorrectMeasurement,
+         &v1::Submission::mutable_correction});
+    WriteCall<v1::ChangeActionStatusRequest>::Post(
+        this, queue,
+        {&IngestServiceBase::RequestChangeActionStatus,
+         &v1::Submission::mutable_status_change});
+    WriteCall<v1::RecordFicheUpdateRequest>::Post(
+        this, queue,
+        {&IngestServiceBase::RequestRecordFicheUpdate,
+         &v1::Submission::mutable_fiche_update});
   }
 }
 

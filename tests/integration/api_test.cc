@@ -13,6 +13,7 @@
 #include "grpcpp/client_context.h"
 #include "gtest/gtest.h"
 #include "tests/integration/koers_client.h"
+#include "tests/integration/progress_lookup.h"
 #include "tests/integration/test_server.h"
 #include "tests/testing/status_matchers.h"
 
@@ -33,24 +34,6 @@ class ApiTest : public SharedServerTest<ApiTest> {
  public:
   static std::vector<std::string> Flags() { return {"--plan=sample"}; }
 };
-
-const v1::IndicatorProgress* FindIndicator(
-    const v1::GetProgressResponse& progress, absl::string_view id) {
-  for (const v1::IndicatorProgress& indicator : progress.indicators()) {
-    if (indicator.indicator_id() == id) return &indicator;
-  }
-  ADD_FAILURE() << "no progress for indicator " << id;
-  return nullptr;
-}
-
-const v1::ActionProgress* FindAction(const v1::GetProgressResponse& progress,
-                                     absl::string_view id) {
-  for (const v1::ActionProgress& action : progress.actions()) {
-    if (action.action_id() == id) return &action;
-  }
-  ADD_FAILURE() << "no progress for action " << id;
-  return nullptr;
-}
 
 // The current year in the server's calendar.
 int ThisYear() {

@@ -27,6 +27,7 @@
 #include "gtest/gtest.h"
 #include "storage/event_hash.h"
 #include "tests/integration/koers_client.h"
+#include "tests/integration/progress_lookup.h"
 #include "tests/integration/test_server.h"
 #include "tests/testing/status_matchers.h"
 #include "tests/testing/temp_dir.h"
@@ -85,24 +86,6 @@ google::protobuf::Timestamp Instant(absl::Time time) {
 // Lowercase hex SHA-256, as SnapshotInfo.digest holds it.
 std::string HexSha256(absl::string_view bytes) {
   return storage::HexEncode(storage::Sha256(bytes));
-}
-
-const v1::IndicatorProgress* FindIndicator(
-    const v1::GetProgressResponse& progress, absl::string_view id) {
-  for (const v1::IndicatorProgress& indicator : progress.indicators()) {
-    if (indicator.indicator_id() == id) return &indicator;
-  }
-  ADD_FAILURE() << "no progress for indicator " << id;
-  return nullptr;
-}
-
-const v1::ActionProgress* FindAction(const v1::GetProgressResponse& progress,
-                                     absl::string_view id) {
-  for (const v1::ActionProgress& action : progress.actions()) {
-    if (action.action_id() == id) return &action;
-  }
-  ADD_FAILURE() << "no progress for action " << id;
-  return nullptr;
 }
 
 // The value (number) an indicator shows, or nullopt without one.
