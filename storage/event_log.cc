@@ -22,6 +22,7 @@
 #include "storage/proto_time.h"
 #include "storage/rocksdb_util.h"
 #include "storage/status_macros.h"
+#include "storage/zero_filled_wal.h"
 
 namespace koers::storage {
 namespace {
@@ -424,6 +425,8 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
   // every WAL file alive and a restart would replay the whole history. Past
   // this size RocksDB flushes the families that pin old WAL files.
   db_options.max_total_wal_size = 64 << 20;
+  // Every acknowledged write waits for a WAL sync; see zero_filled_wal.h.
+  db_options.env = ZeroFilledWalEnv();
 
   std::vector<std::string> names;
   if (exists) {
