@@ -8,7 +8,7 @@
 // own; profiled under 16 calls in flight, those hand-offs cost koersd more
 // CPU per call than the write itself. Here the threads that poll the
 // queues also validate the calls and queue their writes, and the event
-// log's finisher thread sends the answers.
+// log's syncer thread sends the answers.
 //
 // Lifecycle, driven by KoersServer:
 //   AddQueues(&builder)    before builder.BuildAndStart();

@@ -272,8 +272,8 @@ void Tracker::StartRound(std::unique_ptr<AsyncSubmission> submission) {
       SingleAppend(std::move(attempt.write)),
       [this, guarded, submission = std::move(submission)](
           absl::StatusOr<storage::AppendResult> appended) mutable {
-        // Runs on the log's finisher thread, which must never wait for
-        // plan_mu_ (a plan load holds it while it waits for the finisher):
+        // Runs on the log's syncer thread, which must never wait for
+        // plan_mu_ (a plan load holds it while it waits for the syncer):
         // when a load is under way, the conflict goes back to the caller.
         if (absl::IsAborted(appended.status()) && guarded &&
             submission->round < kGuardRetries && plan_mu_.ReaderTryLock()) {

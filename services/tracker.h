@@ -76,7 +76,7 @@ class Tracker {
       const Caller& caller, const v1::SubmitBatchRequest& request);
   // Submit without waiting for the write: `done` receives what Submit would
   // return, once. Validation runs on the calling thread, which also gets a
-  // rejection; an accepted write is answered on the log's finisher thread
+  // rejection; an accepted write is answered on the log's syncer thread
   // once durable (see storage::EventLog::AppendAsync), so `done` must be
   // short and must not call the tracker's blocking writes.
   void SubmitAsync(const Caller& caller, v1::Submission submission,

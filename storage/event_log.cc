@@ -184,8 +184,7 @@ EventLog::Impl::Impl(std::unique_ptr<rocksdb::DB> db,
       cf_(families),
       options_(std::move(options)),
       writer_([this] { RunWriter(); }),
-      syncer_([this] { RunSyncer(); }),
-      finisher_([this] { RunFinisher(); }) {}
+      syncer_([this] { RunSyncer(); }) {}
 
 EventLog::Impl::~Impl() {
   {
@@ -195,7 +194,6 @@ EventLog::Impl::~Impl() {
   }
   writer_.join();
   syncer_.join();
-  finisher_.join();
   // After a clean close the next open has no WAL to replay. Best effort: a
   // failed flush loses nothing, the WAL still holds it.
   db_->Flush(rocksdb::FlushOptions(), handles_).PermitUncheckedError();

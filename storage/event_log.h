@@ -195,7 +195,7 @@ struct EventLogOptions {
   // Called after every synced write with the events it committed, in log
   // order (each with every assigned field and its hash), before any caller
   // of that write returns: a projection kept by it is never behind an
-  // acknowledged append. Runs on the log's finisher thread, in log order,
+  // acknowledged append. Runs on the log's syncer thread, in log order,
   // while later groups are written: keep it short, and never call Append
   // from it. Optional.
   std::function<void(const std::vector<const v1::Event*>& committed)> on_commit;
@@ -234,7 +234,7 @@ class EventLog {
 
   // Append without waiting: `done` receives what Append would return, once.
   // A request that fails validation is answered at once on the calling
-  // thread; every other one on the log's finisher thread after its synced
+  // thread; every other one on the log's syncer thread after its synced
   // write (and after on_commit saw it). `done` runs while later answers
   // wait: keep it short, and never call Append or AppendEach from it
   // (AppendAsync is fine).

@@ -137,15 +137,8 @@ void EventLog::Impl::RunSyncer() {
     } else {
       FailUnsynced(failure, &groups);
     }
-    absl::MutexLock lock(&finish_mu_);
-    for (WrittenGroup& group : groups) {
-      finish_queue_.push_back(std::move(group));
-    }
-    finish_cv_.Signal();
+    Finish(&groups);
   }
-  absl::MutexLock lock(&finish_mu_);
-  syncer_done_ = true;
-  finish_cv_.Signal();
 }
 
 void EventLog::Impl::MarkDurable(const std::deque<WrittenGroup>& groups) {
@@ -169,25 +162,13 @@ void EventLog::Impl::FailUnsynced(const absl::Status& failure,
   }
 }
 
-void EventLog::Impl::RunFinisher() {
-  pthread_setname_np(pthread_self(), "koers-finisher");
-  for (;;) {
-    std::deque<WrittenGroup> groups;
-    {
-      absl::MutexLock lock(&finish_mu_);
-      while (finish_queue_.empty() && !syncer_done_) {
-        finish_cv_.Wait(&finish_mu_);
-      }
-      if (finish_queue_.empty()) return;
-      groups.swap(finish_queue_);
+void EventLog::Impl::Finish(std::deque<WrittenGroup>* groups) {
+  for (WrittenGroup& group : *groups) {
+    if (options_.on_commit && !group.committed.empty()) {
+      options_.on_commit(group.committed);
     }
-    for (WrittenGroup& group : groups) {
-      if (options_.on_commit && !group.committed.empty()) {
-        options_.on_commit(group.committed);
-      }
-      for (const std::unique_ptr<PendingAppend>& member : group.members) {
-        member->done(std::move(member->result));
-      }
+    for (const std::unique_ptr<PendingAppend>& member : group.members) {
+      member->done(std::move(member->result));
     }
   }
 }

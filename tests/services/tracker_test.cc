@@ -236,7 +236,7 @@ TEST_F(TrackerTest, ConcurrentStatusChangesNeverBuildOnAStaleStatus) {
 
 TEST_F(TrackerTest, ConcurrentAsyncStatusChangesAreRevalidatedNotStale) {
   // The same race through SubmitAsync: a guarded conflict is validated
-  // again on the log's finisher thread, so every loser learns the new
+  // again on the log's syncer thread, so every loser learns the new
   // status instead of writing a second "from planned" change.
   constexpr int kWriters = 6;
   absl::Mutex mu;
