@@ -21,11 +21,14 @@ std::string ChainHash(absl::string_view prev_hash,
   // the append path.
   thread_local const std::unique_ptr<EVP_MD_CTX, decltype(&EVP_MD_CTX_free)>
       ctx(EVP_MD_CTX_new(), &EVP_MD_CTX_free);
+  // Fetched once: OpenSSL 3 looks EVP_sha256() up in its provider tables at
+  // every EVP_DigestInit_ex, a cost as large as hashing a small event.
+  static EVP_MD* const sha256 = EVP_MD_fetch(nullptr, "SHA256", nullptr);
   std::string digest(kSha256Size, '\0');
   // SHA-256 over memory cannot fail short of allocation failure, and a
   // wrong hash would silently corrupt the chain, so failure aborts.
-  if (ctx == nullptr ||
-      EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr) != 1 ||
+  if (ctx == nullptr || sha256 == nullptr ||
+      EVP_DigestInit_ex(ctx.get(), sha256, nullptr) != 1 ||
       EVP_DigestUpdate(ctx.get(), prev_hash.data(), prev_hash.size()) != 1 ||
       EVP_DigestUpdate(ctx.get(), stored_bytes.data(), stored_bytes.size()) !=
           1 ||
