@@ -305,6 +305,28 @@ TEST_F(ProjectionWalkTest, RebuildReproducesWhatAppendsStored) {
   ASSERT_NO_FATAL_FAILURE(ExpectCheckOk());
 }
 
+TEST_F(ProjectionWalkTest, RebuiltFilesStayOffLevelZero) {
+  // A rebuild drops the family's files below level 0 whole; files on level
+  // 0 it would have to compact away, reading every entry. So what it
+  // ingests must land below level 0, rebuild after rebuild.
+  ASSERT_NO_FATAL_FAILURE(Open(/*with_projector=*/true));
+  ASSERT_NO_FATAL_FAILURE(AppendEvents(kEvents));
+  for (int rebuild = 1; rebuild <= 3; ++rebuild) {
+    SCOPED_TRACE(absl::StrCat("rebuild ", rebuild));
+    ASSERT_THAT(log_->RebuildProjections(), IsOk());
+    log_.reset();
+    ASSERT_NO_FATAL_FAILURE(
+        WithRawDb([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) {
+          std::string files;
+          ASSERT_TRUE(
+              db->GetProperty(family, "rocksdb.num-files-at-level0", &files));
+          EXPECT_EQ(files, "0");
+        }));
+    ASSERT_NO_FATAL_FAILURE(Open(/*with_projector=*/true));
+    EXPECT_EQ(Stored(), Expected());
+  }
+}
+
 TEST_F(ProjectionWalkTest, CheckReportsTamperedEntriesAndRebuildRepairsThem) {
   ASSERT_NO_FATAL_FAILURE(Open(/*with_projector=*/true));
   ASSERT_NO_FATAL_FAILURE(AppendEvents(kEvents));
