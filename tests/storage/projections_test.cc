@@ -131,6 +131,33 @@ TEST_F(SortedRunsTest, StreamKeysSortWithKeysThatHaveNoStreamPart) {
   EXPECT_EQ(Drain(merged.get()), expected);
 }
 
+TEST_F(SortedRunsTest, MostlyOrderedStreamsKeepTheLastEntryOfEachKey) {
+  // What a walk gives: streams interleaved, each one's keys mostly
+  // ascending, with repeats, and some falling behind, onto keys already
+  // given and before the stream's first.
+  Entries expected;
+  SortedRunBuilder builder(options_, dir_.Sub("run-"), 1 << 20);
+  std::vector<int> next(7, 100);
+  for (int i = 0; i < 5000; ++i) {
+    const int stream = static_cast<int>(random_() % next.size());
+    const int chance = static_cast<int>(random_() % 100);
+    int number = next[stream];
+    if (chance < 10) {
+      number = static_cast<int>(random_() % (next[stream] + 20));
+    } else if (chance < 40) {
+      ++next[stream];
+    }
+    const std::string key = absl::StrFormat("s%d%c%08d", stream, '\0', number);
+    const std::string value = absl::StrCat("v", i);
+    builder.Put(key, value);
+    expected[key] = value;
+  }
+  ASSERT_THAT(builder.Finish(/*to_file=*/false), IsOk());
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MergedRuns> merged,
+                       MergedRuns::Open({&builder}, options_));
+  EXPECT_EQ(Drain(merged.get()), expected);
+}
+
 TEST_F(SortedRunsTest, RunsAllInFilesReadBackInOrder) {
   Entries expected;
   SortedRunBuilder builder(options_, dir_.Sub("run-"), 1000);
