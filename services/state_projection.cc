@@ -1,6 +1,7 @@
 #include "services/state_projection.h"
 
 #include <algorithm>
+#include <array>
 #include <cstring>
 #include <deque>
 #include <string>
@@ -13,7 +14,6 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "storage/civil_date.h"
-#include "storage/event_id.h"
 #include "storage/log_keys.h"
 #include "storage/status_macros.h"
 
@@ -28,16 +28,83 @@ constexpr uint8_t kIsNumber = 1;
 constexpr uint8_t kIsCorrection = 2;
 constexpr size_t kIdSize = 16;
 
-// A stored id is always one the log accepted (a UUID).
-std::string RawId(const std::string& id) {
-  auto raw = storage::ParseEventId(id, "event_id");
-  return raw.ok() ? *raw : std::string(kIdSize, '\0');
+// by_valid_time's day bias (storage/log_keys.h): keys keep days in
+// BE32(days since 1970-01-01 + 2^31).
+constexpr uint32_t kDayBias = 0x80000000u;
+
+void AppendBigEndian32(uint32_t value, std::string* out) {
+  const char bytes[4] = {
+      static_cast<char>(value >> 24), static_cast<char>(value >> 16),
+      static_cast<char>(value >> 8), static_cast<char>(value)};
+  out->append(bytes, sizeof bytes);
 }
+
+void AppendBigEndian64(uint64_t value, std::string* out) {
+  AppendBigEndian32(static_cast<uint32_t>(value >> 32), out);
+  AppendBigEndian32(static_cast<uint32_t>(value), out);
+}
+
+// The value of each hex digit, 0xff for any other byte.
+constexpr std::array<uint8_t, 256> kHexValues = [] {
+  std::array<uint8_t, 256> values{};
+  for (uint8_t& value : values) value = 0xff;
+  for (int c = '0'; c <= '9'; ++c) values[c] = static_cast<uint8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) {
+    values[c] = static_cast<uint8_t>(c - 'a' + 10);
+    values[c - 'a' + 'A'] = static_cast<uint8_t>(c - 'a' + 10);
+  }
+  return values;
+}();
+
+// Where the 16 digit pairs of a textual UUID start.
+constexpr size_t kDigitPairs[kIdSize] = {0,  2,  4,  6,  9,  11, 14, 16,
+                                         19, 21, 24, 26, 28, 30, 32, 34};
+
+// Appends the 16 raw bytes of `id`, exactly what storage::ParseEventId
+// gives, without its allocations (every value's id, and a correction's
+// other one, is parsed in a rebuild). A stored id is always one the log
+// accepted (a UUID); anything else appends 16 zero bytes.
+void AppendRawId(absl::string_view id, std::string* out) {
+  char raw[kIdSize] = {};
+  if (id.size() == 36 && id[8] == '-' && id[13] == '-' && id[18] == '-' &&
+      id[23] == '-') {
+    uint8_t invalid = 0;
+    for (size_t i = 0; i < kIdSize; ++i) {
+      const uint8_t high = kHexValues[static_cast<uint8_t>(id[kDigitPairs[i]])];
+      const uint8_t low =
+          kHexValues[static_cast<uint8_t>(id[kDigitPairs[i] + 1])];
+      invalid |= high | low;
+      raw[i] = static_cast<char>(high << 4 | low);
+    }
+    // Any byte that is not a digit sets the high bits.
+    if ((invalid & 0xf0) != 0) std::memset(raw, 0, sizeof raw);
+  }
+  out->append(raw, sizeof raw);
+}
+
+// The days since 1970-01-01 of a valid date, remembering the last date
+// parsed: values come roughly in date order, thousands on each day.
+class EpochDays {
+ public:
+  int32_t Of(const std::string& date) {
+    if (date != last_date_) {
+      auto day = storage::ParseIsoDate(date, "valid_date");
+      last_days_ =
+          storage::DaysSinceEpoch(day.ok() ? *day : absl::CivilDay(1970, 1, 1));
+      last_date_ = date;
+    }
+    return last_days_;
+  }
+
+ private:
+  std::string last_date_;
+  int32_t last_days_ = 0;
+};
 
 void AppendDouble(double value, std::string* out) {
   uint64_t bits;
   std::memcpy(&bits, &value, sizeof bits);
-  keys::AppendBigEndian64(bits, out);
+  AppendBigEndian64(bits, out);
 }
 
 double DecodeDouble(absl::string_view bytes) {
@@ -55,21 +122,36 @@ struct ValueFields {
   const std::string* supersedes;  // null for a measurement
 };
 
+// What projecting a value needs beyond the event, kept per thread so that
+// a walk's millions of values allocate nothing: the key and value are
+// built in place, and most values fall on the date of the one before.
+struct ValueScratch {
+  std::string key;
+  std::string value;
+  EpochDays days;
+};
+
 void ProjectValue(const v1::Event& event, const ValueFields& fields,
                   storage::ProjectionSink* sink) {
-  auto day = storage::ParseIsoDate(event.valid_date(), "valid_date");
-  const int32_t epoch_day =
-      storage::DaysSinceEpoch(day.ok() ? *day : absl::CivilDay(1970, 1, 1));
-  const std::string key = absl::StrCat(
-      absl::string_view(&kValueKind, 1),
-      keys::ValidTimeKey(event.stream(), epoch_day, event.position()));
-  std::string value;
-  keys::AppendBigEndian64(event.stream_revision(), &value);
+  thread_local ValueScratch scratch;
+  // "V" ValidTimeKey(stream, day, position), as the layout above says.
+  std::string& key = scratch.key;
+  key.clear();
+  key.push_back(kValueKind);
+  key.append(event.stream());
+  key.push_back('\0');
+  AppendBigEndian32(
+      static_cast<uint32_t>(scratch.days.Of(event.valid_date())) + kDayBias,
+      &key);
+  AppendBigEndian64(event.position(), &key);
+  std::string& value = scratch.value;
+  value.clear();
+  AppendBigEndian64(event.stream_revision(), &value);
   const uint8_t flags = (fields.has_number ? kIsNumber : 0) |
                         (fields.supersedes != nullptr ? kIsCorrection : 0);
   value.push_back(static_cast<char>(flags));
-  value.append(RawId(event.event_id()));
-  if (fields.supersedes != nullptr) value.append(RawId(*fields.supersedes));
+  AppendRawId(event.event_id(), &value);
+  if (fields.supersedes != nullptr) AppendRawId(*fields.supersedes, &value);
   if (fields.has_number) {
     AppendDouble(fields.number, &value);
   } else {

@@ -412,11 +412,15 @@ absl::Status EventLog::Impl::ClearProjections() {
   const rocksdb::Slice limit_slice(limit);
   // Dropping whole files costs nothing, compacting them away would cost a
   // pass over them. What the files held is gone for every snapshot, but not
-  // for iterators already open (those keep their files alive).
+  // for iterators already open (those keep their files alive). The end is
+  // included: a file holding only the range deletion below ends exactly at
+  // `limit`, which no entry reaches. Were it kept, it would overlap every
+  // rebuilt file, so they would all be ingested into level 0, which no drop
+  // reaches: the next clear would have to compact the whole family away.
   auto drop_files = [&] {
     return FromRocksDb(
         rocksdb::DeleteFilesInRange(db_.get(), cf_.projections, &begin_slice,
-                                    &limit_slice, /*include_end=*/false),
+                                    &limit_slice, /*include_end=*/true),
         "dropping the projections' files");
   };
   // Spares the files on level 0 and those being compacted.

@@ -131,6 +131,33 @@ TEST_F(SortedRunsTest, StreamKeysSortWithKeysThatHaveNoStreamPart) {
   EXPECT_EQ(Drain(merged.get()), expected);
 }
 
+TEST_F(SortedRunsTest, MostlyOrderedStreamsKeepTheLastEntryOfEachKey) {
+  // What a walk gives: streams interleaved, each one's keys mostly
+  // ascending, with repeats, and some falling behind, onto keys already
+  // given and before the stream's first.
+  Entries expected;
+  SortedRunBuilder builder(options_, dir_.Sub("run-"), 1 << 20);
+  std::vector<int> next(7, 100);
+  for (int i = 0; i < 5000; ++i) {
+    const int stream = static_cast<int>(random_() % next.size());
+    const int chance = static_cast<int>(random_() % 100);
+    int number = next[stream];
+    if (chance < 10) {
+      number = static_cast<int>(random_() % (next[stream] + 20));
+    } else if (chance < 40) {
+      ++next[stream];
+    }
+    const std::string key = absl::StrFormat("s%d%c%08d", stream, '\0', number);
+    const std::string value = absl::StrCat("v", i);
+    builder.Put(key, value);
+    expected[key] = value;
+  }
+  ASSERT_THAT(builder.Finish(/*to_file=*/false), IsOk());
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MergedRuns> merged,
+                       MergedRuns::Open({&builder}, options_));
+  EXPECT_EQ(Drain(merged.get()), expected);
+}
+
 TEST_F(SortedRunsTest, RunsAllInFilesReadBackInOrder) {
   Entries expected;
   SortedRunBuilder builder(options_, dir_.Sub("run-"), 1000);
@@ -303,6 +330,28 @@ TEST_F(ProjectionWalkTest, RebuildReproducesWhatAppendsStored) {
   ASSERT_NO_FATAL_FAILURE(Open(/*with_projector=*/true));
   EXPECT_EQ(Stored(), Expected());
   ASSERT_NO_FATAL_FAILURE(ExpectCheckOk());
+}
+
+TEST_F(ProjectionWalkTest, RebuiltFilesStayOffLevelZero) {
+  // A rebuild drops the family's files below level 0 whole; files on level
+  // 0 it would have to compact away, reading every entry. So what it
+  // ingests must land below level 0, rebuild after rebuild.
+  ASSERT_NO_FATAL_FAILURE(Open(/*with_projector=*/true));
+  ASSERT_NO_FATAL_FAILURE(AppendEvents(kEvents));
+  for (int rebuild = 1; rebuild <= 3; ++rebuild) {
+    SCOPED_TRACE(absl::StrCat("rebuild ", rebuild));
+    ASSERT_THAT(log_->RebuildProjections(), IsOk());
+    log_.reset();
+    ASSERT_NO_FATAL_FAILURE(
+        WithRawDb([](rocksdb::DB* db, rocksdb::ColumnFamilyHandle* family) {
+          std::string files;
+          ASSERT_TRUE(
+              db->GetProperty(family, "rocksdb.num-files-at-level0", &files));
+          EXPECT_EQ(files, "0");
+        }));
+    ASSERT_NO_FATAL_FAILURE(Open(/*with_projector=*/true));
+    EXPECT_EQ(Stored(), Expected());
+  }
 }
 
 TEST_F(ProjectionWalkTest, CheckReportsTamperedEntriesAndRebuildRepairsThem) {
