@@ -166,8 +166,9 @@ void ProjectValue(const v1::Event& event, const ValueFields& fields,
 class Indexer {
  public:
   explicit Indexer(size_t threads) {
-    for (size_t i = 0; i < threads; ++i)
+    for (size_t i = 0; i < threads; ++i) {
       threads_.emplace_back([this] { Run(); });
+    }
   }
   ~Indexer() {
     {

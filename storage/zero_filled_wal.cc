@@ -102,9 +102,9 @@ class ZeroFilledWalFile final : public rocksdb::FSWritableFileOwnerWrapper {
 
 class ZeroFilledWalFileSystem final : public rocksdb::FileSystemWrapper {
  public:
-  ZeroFilledWalFileSystem(std::shared_ptr<rocksdb::FileSystem> base,
+  ZeroFilledWalFileSystem(const std::shared_ptr<rocksdb::FileSystem>& base,
                           uint64_t chunk_bytes)
-      : FileSystemWrapper(std::move(base)), chunk_bytes_(chunk_bytes) {}
+      : FileSystemWrapper(base), chunk_bytes_(chunk_bytes) {}
 
   const char* Name() const override { return "KoersZeroFilledWal"; }
 
@@ -128,9 +128,8 @@ class ZeroFilledWalFileSystem final : public rocksdb::FileSystemWrapper {
 }  // namespace
 
 std::shared_ptr<rocksdb::FileSystem> NewZeroFilledWalFileSystem(
-    std::shared_ptr<rocksdb::FileSystem> base, uint64_t chunk_bytes) {
-  return std::make_shared<ZeroFilledWalFileSystem>(std::move(base),
-                                                   chunk_bytes);
+    const std::shared_ptr<rocksdb::FileSystem>& base, uint64_t chunk_bytes) {
+  return std::make_shared<ZeroFilledWalFileSystem>(base, chunk_bytes);
 }
 
 rocksdb::Env* ZeroFilledWalEnv() {

@@ -36,7 +36,7 @@ namespace koers::storage {
 
 // Wraps `base` (not null). `chunk_bytes` (> 0) is how far ahead to zero-fill.
 std::shared_ptr<rocksdb::FileSystem> NewZeroFilledWalFileSystem(
-    std::shared_ptr<rocksdb::FileSystem> base, uint64_t chunk_bytes);
+    const std::shared_ptr<rocksdb::FileSystem>& base, uint64_t chunk_bytes);
 
 // The Env the event log opens its database with: the default Env over a
 // ZeroFilledWalFileSystem on the default file system, 4 MiB chunks.
