@@ -271,7 +271,7 @@ void Tracker::StartRound(std::unique_ptr<AsyncSubmission> submission) {
   log_->AppendAsync(
       SingleAppend(std::move(attempt.write)),
       [this, guarded, submission = std::move(submission)](
-          absl::StatusOr<storage::AppendResult> appended) mutable {
+          const absl::StatusOr<storage::AppendResult>& appended) mutable {
         // Runs on the log's syncer thread, which must never wait for
         // plan_mu_ (a plan load holds it while it waits for the syncer):
         // when a load is under way, the conflict goes back to the caller.
