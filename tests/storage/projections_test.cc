@@ -63,6 +63,14 @@ class SortedRunsTest : public ::testing::Test {
     }
   }
 
+  // The entries of `runs` merged, in key order.
+  Entries ReadBack(const std::vector<const SortedRunBuilder*>& runs) {
+    absl::StatusOr<std::unique_ptr<MergedRuns>> merged =
+        MergedRuns::Open(runs, options_);
+    EXPECT_THAT(merged.status(), IsOk());
+    return merged.ok() ? Drain(merged->get()) : Entries();
+  }
+
   TempDir dir_;
   rocksdb::Options options_;
   std::mt19937 random_{42};
@@ -78,9 +86,8 @@ TEST_F(SortedRunsTest, OneRunInMemoryKeepsTheLastEntryOfEachKey) {
   builder.Put("b", "5");
   ASSERT_THAT(builder.Finish(/*to_file=*/false), IsOk());
   EXPECT_THAT(builder.files(), IsEmpty());
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MergedRuns> merged,
-                       MergedRuns::Open({&builder}, options_));
-  EXPECT_EQ(Drain(merged.get()), (Entries{{"a", "2"}, {"b", "5"}, {"c", "4"}}));
+  EXPECT_EQ(ReadBack({&builder}),
+            (Entries{{"a", "2"}, {"b", "5"}, {"c", "4"}}));
 }
 
 TEST_F(SortedRunsTest, ManySmallRunsMergeWithTheLatestRunWinning) {
@@ -93,14 +100,13 @@ TEST_F(SortedRunsTest, ManySmallRunsMergeWithTheLatestRunWinning) {
   ASSERT_THAT(first.Finish(/*to_file=*/false), IsOk());
   ASSERT_THAT(second.Finish(/*to_file=*/false), IsOk());
   EXPECT_THAT(first.files().size(), ::testing::Gt(10u));
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MergedRuns> merged,
-                       MergedRuns::Open({&first, &second}, options_));
-  EXPECT_EQ(Drain(merged.get()), expected);
+  EXPECT_EQ(ReadBack({&first, &second}), expected);
 
   // From the middle of the last run in memory on.
   const std::string middle = first.MiddleKey();
   ASSERT_FALSE(middle.empty());
-  ASSERT_OK_AND_ASSIGN(merged, MergedRuns::Open({&first, &second}, options_));
+  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MergedRuns> merged,
+                       MergedRuns::Open({&first, &second}, options_));
   merged->Seek(middle);
   EXPECT_EQ(Drain(merged.get()),
             Entries(expected.lower_bound(middle), expected.end()));
@@ -126,9 +132,7 @@ TEST_F(SortedRunsTest, StreamKeysSortWithKeysThatHaveNoStreamPart) {
     expected[key] = value;
   }
   ASSERT_THAT(builder.Finish(/*to_file=*/false), IsOk());
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MergedRuns> merged,
-                       MergedRuns::Open({&builder}, options_));
-  EXPECT_EQ(Drain(merged.get()), expected);
+  EXPECT_EQ(ReadBack({&builder}), expected);
 }
 
 TEST_F(SortedRunsTest, MostlyOrderedStreamsKeepTheLastEntryOfEachKey) {
@@ -153,9 +157,7 @@ TEST_F(SortedRunsTest, MostlyOrderedStreamsKeepTheLastEntryOfEachKey) {
     expected[key] = value;
   }
   ASSERT_THAT(builder.Finish(/*to_file=*/false), IsOk());
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MergedRuns> merged,
-                       MergedRuns::Open({&builder}, options_));
-  EXPECT_EQ(Drain(merged.get()), expected);
+  EXPECT_EQ(ReadBack({&builder}), expected);
 }
 
 TEST_F(SortedRunsTest, RunsAllInFilesReadBackInOrder) {
@@ -167,9 +169,7 @@ TEST_F(SortedRunsTest, RunsAllInFilesReadBackInOrder) {
   EXPECT_GT(files, 10u);
   EXPECT_EQ(builder.files().back(),
             dir_.Sub(absl::StrCat("run-", files - 1, ".sst")));
-  ASSERT_OK_AND_ASSIGN(std::unique_ptr<MergedRuns> merged,
-                       MergedRuns::Open({&builder}, options_));
-  EXPECT_EQ(Drain(merged.get()), expected);
+  EXPECT_EQ(ReadBack({&builder}), expected);
 }
 
 TEST_F(SortedRunsTest, NoEntriesMakeNoRunsAndAnEmptyMerge) {
