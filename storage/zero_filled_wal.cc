@@ -64,7 +64,7 @@ class ZeroFilledWalFile final : public rocksdb::FSWritableFileOwnerWrapper {
 
   IOStatus Close(const IOOptions& options, IODebugContext* dbg) override {
     const uint64_t written = target()->GetFileSize(options, dbg);
-    const IOStatus closed = target()->Close(options, dbg);
+    IOStatus closed = target()->Close(options, dbg);
     // Trims the zero tail. Best effort: a tail left behind is what a crash
     // leaves too, and recovery skips it, so a failed trim is no failed close.
     if (closed.ok() && fd_ >= 0 && zeroed_ > written) {
