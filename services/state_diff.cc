@@ -58,6 +58,9 @@ void AddPlanDifference(const std::string& id, v1::PlanDifference::Kind kind,
 
 void DiffIndicator(const v1::IndicatorProgress* a,
                    const v1::IndicatorProgress* b, v1::DiffResponse* diff) {
+  // An indicator is on at least one side; with neither, there is nothing
+  // to name.
+  if (a == nullptr && b == nullptr) return;
   const v1::IndicatorProgress empty;
   const v1::IndicatorProgress& old_side = a != nullptr ? *a : empty;
   const v1::IndicatorProgress& new_side = b != nullptr ? *b : empty;
@@ -70,9 +73,9 @@ void DiffIndicator(const v1::IndicatorProgress* a,
     if (SameValue(*a, *b)) return;
   }
   v1::IndicatorChange* change = diff->add_indicators();
-  change->set_indicator_id(b != nullptr ? b->indicator_id()
-                                        : a->indicator_id());
-  change->set_name(b != nullptr ? b->name() : a->name());
+  const v1::IndicatorProgress& named = b != nullptr ? *b : *a;
+  change->set_indicator_id(named.indicator_id());
+  change->set_name(named.name());
   change->set_had_value(old_side.has_value());
   change->set_has_value(new_side.has_value());
   change->set_old_number(old_side.number());
