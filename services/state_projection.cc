@@ -28,22 +28,6 @@ constexpr uint8_t kIsNumber = 1;
 constexpr uint8_t kIsCorrection = 2;
 constexpr size_t kIdSize = 16;
 
-// by_valid_time's day bias (storage/log_keys.h): keys keep days in
-// BE32(days since 1970-01-01 + 2^31).
-constexpr uint32_t kDayBias = 0x80000000u;
-
-void AppendBigEndian32(uint32_t value, std::string* out) {
-  const char bytes[4] = {
-      static_cast<char>(value >> 24), static_cast<char>(value >> 16),
-      static_cast<char>(value >> 8), static_cast<char>(value)};
-  out->append(bytes, sizeof bytes);
-}
-
-void AppendBigEndian64(uint64_t value, std::string* out) {
-  AppendBigEndian32(static_cast<uint32_t>(value >> 32), out);
-  AppendBigEndian32(static_cast<uint32_t>(value), out);
-}
-
 // The value of each hex digit, 0xff for any other byte.
 constexpr std::array<uint8_t, 256> kHexValues = [] {
   std::array<uint8_t, 256> values{};
@@ -104,7 +88,7 @@ class EpochDays {
 void AppendDouble(double value, std::string* out) {
   uint64_t bits;
   std::memcpy(&bits, &value, sizeof bits);
-  AppendBigEndian64(bits, out);
+  keys::AppendBigEndian64(bits, out);
 }
 
 double DecodeDouble(absl::string_view bytes) {
@@ -138,15 +122,11 @@ void ProjectValue(const v1::Event& event, const ValueFields& fields,
   std::string& key = scratch.key;
   key.clear();
   key.push_back(kValueKind);
-  key.append(event.stream());
-  key.push_back('\0');
-  AppendBigEndian32(
-      static_cast<uint32_t>(scratch.days.Of(event.valid_date())) + kDayBias,
-      &key);
-  AppendBigEndian64(event.position(), &key);
+  keys::AppendValidTimeKey(event.stream(), scratch.days.Of(event.valid_date()),
+                           event.position(), &key);
   std::string& value = scratch.value;
   value.clear();
-  AppendBigEndian64(event.stream_revision(), &value);
+  keys::AppendBigEndian64(event.stream_revision(), &value);
   const uint8_t flags = (fields.has_number ? kIsNumber : 0) |
                         (fields.supersedes != nullptr ? kIsCorrection : 0);
   value.push_back(static_cast<char>(flags));

@@ -5,10 +5,12 @@ namespace {
 
 constexpr uint32_t kDayBias = 0x80000000u;
 
+// Appended in one go: projecting a long log appends millions of these.
 void AppendBigEndian32(uint32_t value, std::string* out) {
-  for (int shift = 24; shift >= 0; shift -= 8) {
-    out->push_back(static_cast<char>(value >> shift));
-  }
+  const char bytes[4] = {
+      static_cast<char>(value >> 24), static_cast<char>(value >> 16),
+      static_cast<char>(value >> 8), static_cast<char>(value)};
+  out->append(bytes, sizeof bytes);
 }
 
 uint32_t DecodeBigEndian32(absl::string_view bytes) {
@@ -22,9 +24,8 @@ uint32_t DecodeBigEndian32(absl::string_view bytes) {
 }  // namespace
 
 void AppendBigEndian64(uint64_t value, std::string* out) {
-  for (int shift = 56; shift >= 0; shift -= 8) {
-    out->push_back(static_cast<char>(value >> shift));
-  }
+  AppendBigEndian32(static_cast<uint32_t>(value >> 32), out);
+  AppendBigEndian32(static_cast<uint32_t>(value), out);
 }
 
 uint64_t DecodeBigEndian64(absl::string_view bytes) {
@@ -55,10 +56,17 @@ std::string StreamKey(absl::string_view stream, uint64_t revision) {
 
 std::string ValidTimeKey(absl::string_view stream, int32_t epoch_day,
                          uint64_t position) {
-  std::string key = StreamPrefix(stream);
-  AppendBigEndian32(static_cast<uint32_t>(epoch_day) + kDayBias, &key);
-  AppendBigEndian64(position, &key);
+  std::string key;
+  AppendValidTimeKey(stream, epoch_day, position, &key);
   return key;
+}
+
+void AppendValidTimeKey(absl::string_view stream, int32_t epoch_day,
+                        uint64_t position, std::string* out) {
+  out->append(stream.data(), stream.size());
+  out->push_back('\0');
+  AppendBigEndian32(static_cast<uint32_t>(epoch_day) + kDayBias, out);
+  AppendBigEndian64(position, out);
 }
 
 void DecodeValidTimeKey(absl::string_view key, size_t stream_size,

@@ -74,6 +74,10 @@ std::string StreamPrefix(absl::string_view stream);
 
 std::string ValidTimeKey(absl::string_view stream, int32_t epoch_day,
                          uint64_t position);
+// The same key appended to `out`, for callers that build keys in a reused
+// buffer.
+void AppendValidTimeKey(absl::string_view stream, int32_t epoch_day,
+                        uint64_t position, std::string* out);
 // Decodes the day and position of a by_valid_time key whose stream part has
 // length `stream_size`.
 void DecodeValidTimeKey(absl::string_view key, size_t stream_size,
