@@ -29,7 +29,7 @@ const T* Latest(const std::vector<DefinitionVersion<T>>& versions) {
 
 template <typename Map>
 const typename Map::mapped_type* Find(const Map& map, absl::string_view id) {
-  auto it = map.find(std::string(id));
+  auto it = map.find(id);
   return it == map.end() ? nullptr : &it->second;
 }
 
@@ -319,6 +319,28 @@ const MeasurementRecord* PlanState::ValueOn(const IndicatorRecord& indicator,
   return index < 0 ? nullptr : &indicator.values[static_cast<size_t>(index)];
 }
 
+std::vector<const MeasurementRecord*> PlanState::ValuesOn(
+    const std::vector<const IndicatorRecord*>& indicators, absl::CivilDay day,
+    uint64_t known_at) {
+  std::vector<const ValueTimeline*> timelines;
+  timelines.reserve(indicators.size());
+  for (const IndicatorRecord* indicator : indicators) {
+    timelines.push_back(&indicator->timeline);
+  }
+  std::vector<ptrdiff_t> handles;
+  ValueTimeline::ValuesOn(timelines, day, known_at, &handles);
+  std::vector<const MeasurementRecord*> values(indicators.size(), nullptr);
+  for (size_t i = 0; i < indicators.size(); ++i) {
+    if (handles[i] < 0) continue;
+    values[i] = &indicators[i]->values[static_cast<size_t>(handles[i])];
+    // An answer reads the whole record, which spans cache lines.
+    __builtin_prefetch(values[i]);
+    __builtin_prefetch(reinterpret_cast<const char*>(values[i]) +
+                       sizeof(MeasurementRecord) - 1);
+  }
+  return values;
+}
+
 std::vector<const MeasurementRecord*> PlanState::ValuesBetween(
     const IndicatorRecord& indicator, absl::CivilDay first, absl::CivilDay last,
     uint64_t known_at, size_t limit) {
@@ -331,29 +353,51 @@ std::vector<const MeasurementRecord*> PlanState::ValuesBetween(
   return values;
 }
 
-v1::Plan PlanState::PlanAsOf(absl::CivilDay day, uint64_t known_at) const {
-  const v1::Plan* header = VersionOn(plan_versions_, day, known_at);
-  if (header == nullptr) return v1::Plan();
-  v1::Plan plan = *header;
-  absl::flat_hash_map<std::string, v1::StrategicObjective*> objectives;
-  for (v1::StrategicObjective& objective : *plan.mutable_objectives()) {
-    objectives[objective.id()] = &objective;
+PlanView PlanState::ViewAsOf(absl::CivilDay day, uint64_t known_at) const {
+  PlanView view;
+  view.header = VersionOn(plan_versions_, day, known_at);
+  if (view.header == nullptr) return view;
+  // Where each objective and action went in the view, by id.
+  absl::flat_hash_map<absl::string_view, size_t> objectives;
+  for (const v1::StrategicObjective& objective : view.header->objectives()) {
+    objectives[objective.id()] = view.objectives.size();
+    view.objectives.push_back({&objective, {}});
   }
-  absl::flat_hash_map<std::string, v1::Action*> actions;
+  absl::flat_hash_map<absl::string_view, std::pair<size_t, size_t>> actions;
   for (const auto& [id, record] : actions_) {
     const v1::Action* action = VersionOn(record.versions, day, known_at);
     if (action == nullptr) continue;
     auto objective = objectives.find(action->objective_id());
     if (objective == objectives.end()) continue;
-    actions[id] = objective->second->add_actions();
-    *actions[id] = *action;
+    auto& entries = view.objectives[objective->second].actions;
+    actions[id] = {objective->second, entries.size()};
+    entries.push_back({action, &record, {}});
   }
   for (const auto& [id, record] : indicators_) {
     const v1::Indicator* indicator = VersionOn(record.versions, day, known_at);
     if (indicator == nullptr) continue;
     auto action = actions.find(indicator->action_id());
     if (action == actions.end()) continue;
-    *action->second->add_indicators() = *indicator;
+    const auto [objective_index, action_index] = action->second;
+    view.objectives[objective_index].actions[action_index].indicators.push_back(
+        {indicator, &record});
+  }
+  return view;
+}
+
+v1::Plan PlanState::PlanAsOf(absl::CivilDay day, uint64_t known_at) const {
+  const PlanView view = ViewAsOf(day, known_at);
+  if (view.header == nullptr) return v1::Plan();
+  v1::Plan plan = *view.header;
+  for (int o = 0; o < plan.objectives_size(); ++o) {
+    v1::StrategicObjective* objective = plan.mutable_objectives(o);
+    for (const PlanView::ActionEntry& entry : view.objectives[o].actions) {
+      v1::Action* action = objective->add_actions();
+      *action = *entry.definition;
+      for (const PlanView::IndicatorEntry& indicator : entry.indicators) {
+        *action->add_indicators() = *indicator.definition;
+      }
+    }
   }
   return plan;
 }

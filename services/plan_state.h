@@ -16,6 +16,7 @@
 
 #include <array>
 #include <cstdint>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -160,6 +161,32 @@ struct SnapshotRecord {
   std::string taken_by;
 };
 
+// The plan as of a day known at a position, as pointers into a PlanState:
+// what PlanState::PlanAsOf copies into a document, without the copies.
+// Whole-plan reads walk it instead of a copied plan, so that a read costs
+// what its answer needs and no lookups by id. Valid until the state it
+// points into next changes.
+struct PlanView {
+  struct IndicatorEntry {
+    const v1::Indicator* definition;
+    const IndicatorRecord* record;
+  };
+  struct ActionEntry {
+    const v1::Action* definition;
+    const ActionRecord* record;
+    std::vector<IndicatorEntry> indicators;  // by id
+  };
+  struct ObjectiveEntry {
+    const v1::StrategicObjective* definition;
+    std::vector<ActionEntry> actions;  // by id
+  };
+
+  // nullptr when no plan header was in force.
+  const v1::Plan* header = nullptr;
+  // In the header's order.
+  std::vector<ObjectiveEntry> objectives;
+};
+
 // Known-at positions (record time) below: only what was recorded at or
 // before that position counts; kKnownNow sees everything.
 class PlanState {
@@ -219,6 +246,11 @@ class PlanState {
   static const MeasurementRecord* ValueOn(const IndicatorRecord& indicator,
                                           absl::CivilDay day,
                                           uint64_t known_at = kKnownNow);
+  // ValueOn of each of `indicators` at one point, looked up together (see
+  // ValueTimeline::ValuesOn), with the records prefetched.
+  static std::vector<const MeasurementRecord*> ValuesOn(
+      const std::vector<const IndicatorRecord*>& indicators, absl::CivilDay day,
+      uint64_t known_at);
   // The values in force dated in [first, last] as known at `known_at`,
   // oldest first, at most the latest `limit`.
   static std::vector<const MeasurementRecord*> ValuesBetween(
@@ -230,6 +262,8 @@ class PlanState {
   // withdrawn, the indicators defined by then and not retired, each as its
   // version in force then. Empty (no id) when no header was in force.
   v1::Plan PlanAsOf(absl::CivilDay day, uint64_t known_at = kKnownNow) const;
+  // The same plan, as pointers into this state.
+  PlanView ViewAsOf(absl::CivilDay day, uint64_t known_at = kKnownNow) const;
 
   // Snapshots by name.
   const SnapshotRecord* FindSnapshot(absl::string_view name) const;
@@ -237,10 +271,11 @@ class PlanState {
   std::vector<const SnapshotRecord*> Snapshots() const;
 
   // Ids in ascending order, including withdrawn and retired ones.
-  const std::map<std::string, ActionRecord>& actions() const {
+  const std::map<std::string, ActionRecord, std::less<>>& actions() const {
     return actions_;
   }
-  const std::map<std::string, IndicatorRecord>& indicators() const {
+  const std::map<std::string, IndicatorRecord, std::less<>>& indicators()
+      const {
     return indicators_;
   }
   const std::vector<DefinitionVersion<v1::Plan>>& plan_versions() const {
@@ -260,10 +295,11 @@ class PlanState {
                         size_t correction);
 
   uint64_t position_ = 0;
-  std::map<std::string, SnapshotRecord> snapshots_;
+  std::map<std::string, SnapshotRecord, std::less<>> snapshots_;
   std::vector<DefinitionVersion<v1::Plan>> plan_versions_;
-  std::map<std::string, ActionRecord> actions_;
-  std::map<std::string, IndicatorRecord> indicators_;
+  // Transparent comparison: lookups by string_view allocate nothing.
+  std::map<std::string, ActionRecord, std::less<>> actions_;
+  std::map<std::string, IndicatorRecord, std::less<>> indicators_;
 };
 
 // The version in force on `day` as known at `known_at`: the latest

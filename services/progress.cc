@@ -183,45 +183,44 @@ v1::GetProgressResponse BuildProgress(const PlanState& state,
   v1::GetProgressResponse response;
   response.set_as_of_date(storage::FormatIsoDate(day));
   response.set_position(position);
-  std::map<std::string, Tally> by_minister;
-  std::map<std::string, Tally> by_entity;
-  const v1::Plan plan = state.PlanAsOf(day, known_at);
-  // The values in force first, the answer after. Looked up back to back,
-  // one indicator's cache misses overlap with the next one's (with the
-  // record prefetched); on a long log they are most of the cost, the
-  // indicators' data being spread over a large heap.
-  std::vector<const MeasurementRecord*> values;
-  for (const v1::StrategicObjective& objective : plan.objectives()) {
-    for (const v1::Action& action : objective.actions()) {
-      for (const v1::Indicator& indicator : action.indicators()) {
-        const MeasurementRecord* value = PlanState::ValueOn(
-            *state.FindIndicator(indicator.id()), day, known_at);
-        if (value != nullptr) __builtin_prefetch(value);
-        values.push_back(value);
+  const PlanView plan = state.ViewAsOf(day, known_at);
+  if (plan.header == nullptr) return response;
+  // The values in force first, all together: on a long log their cache
+  // misses are most of the cost, the indicators' data being spread over a
+  // large heap, and looked up together they overlap.
+  std::vector<const IndicatorRecord*> indicators;
+  for (const PlanView::ObjectiveEntry& objective : plan.objectives) {
+    for (const PlanView::ActionEntry& action : objective.actions) {
+      for (const PlanView::IndicatorEntry& indicator : action.indicators) {
+        indicators.push_back(indicator.record);
       }
     }
   }
+  const std::vector<const MeasurementRecord*> values =
+      PlanState::ValuesOn(indicators, day, known_at);
+  response.mutable_indicators()->Reserve(static_cast<int>(values.size()));
   size_t next_value = 0;
-  response.set_plan_id(plan.id());
-  response.set_plan_title(plan.title());
-  for (const v1::StrategicObjective& objective : plan.objectives()) {
+  response.set_plan_id(plan.header->id());
+  response.set_plan_title(plan.header->title());
+  std::map<std::string, Tally> by_minister;
+  std::map<std::string, Tally> by_entity;
+  for (const PlanView::ObjectiveEntry& objective : plan.objectives) {
     v1::ObjectiveProgress* summary = response.add_objectives();
-    summary->set_objective_id(objective.id());
-    summary->set_title(objective.title());
+    summary->set_objective_id(objective.definition->id());
+    summary->set_title(objective.definition->title());
     Tally tally;
-    for (const v1::Action& action : objective.actions()) {
+    for (const PlanView::ActionEntry& action : objective.actions) {
       v1::ActionProgress* progress = response.add_actions();
-      FillAction(action, *state.FindAction(action.id()), day, known_at,
-                 progress);
-      std::vector<Tally*> tallies = {&tally,
-                                     &by_entity[action.reporting_entity()]};
-      for (const std::string& minister : action.lead_ministers()) {
+      FillAction(*action.definition, *action.record, day, known_at, progress);
+      std::vector<Tally*> tallies = {
+          &tally, &by_entity[action.definition->reporting_entity()]};
+      for (const std::string& minister : action.definition->lead_ministers()) {
         tallies.push_back(&by_minister[minister]);
       }
       for (Tally* each : tallies) each->AddAction(*progress);
-      for (const v1::Indicator& indicator : action.indicators()) {
+      for (const PlanView::IndicatorEntry& indicator : action.indicators) {
         v1::IndicatorProgress* out = response.add_indicators();
-        FillIndicator(indicator, values[next_value++], day, out);
+        FillIndicator(*indicator.definition, values[next_value++], day, out);
         for (Tally* each : tallies) each->AddIndicator(*out);
       }
     }

@@ -18,16 +18,30 @@ size_t ValueTimeline::Span(size_t level) {
 void ValueTimeline::Reserve(size_t count) {
   days_.reserve(count);
   block_days_.reserve((count + kBlock - 1) / kBlock);
+  segment_days_.reserve((count + kBlock * kSegment - 1) / (kBlock * kSegment));
   records_.reserve(count);
   handles_.reserve(count);
 }
 
-size_t ValueTimeline::After(int32_t day) const {
-  // The first block starting after `day`; the entry sought is its first or
-  // one in the block before.
-  const size_t block = static_cast<size_t>(
-      std::upper_bound(block_days_.begin(), block_days_.end(), day) -
-      block_days_.begin());
+size_t ValueTimeline::SegmentAfter(int32_t day) const {
+  return static_cast<size_t>(
+      std::upper_bound(segment_days_.begin(), segment_days_.end(), day) -
+      segment_days_.begin());
+}
+
+size_t ValueTimeline::BlockAfter(size_t segment, int32_t day) const {
+  // The first block starting after `day`: in the segment before `segment`,
+  // or the first block of `segment`. The entry sought is that block's first
+  // or one in the block before.
+  if (segment == 0) return 0;
+  const auto begin = block_days_.begin() + (segment - 1) * kSegment;
+  const auto end =
+      block_days_.begin() + std::min(block_days_.size(), segment * kSegment);
+  return static_cast<size_t>(std::upper_bound(begin, end, day) -
+                             block_days_.begin());
+}
+
+size_t ValueTimeline::AfterInBlock(size_t block, int32_t day) const {
   if (block == 0) return 0;
   const auto begin = days_.begin() + (block - 1) * kBlock;
   const auto end = days_.begin() + std::min(days_.size(), block * kBlock);
@@ -95,14 +109,26 @@ void ValueTimeline::SummariseAppended() {
         for (const Summary& below : levels_[level - 1]) top.Merge(below);
       }
       levels_.push_back({top});
-      if (level == 0) block_days_.push_back(days_.back());
+      if (level == 0) AppendBlockDay(days_.back());
     } else if (offset / span == levels_[level].size()) {
       levels_[level].push_back(summary);
-      if (level == 0) block_days_.push_back(days_.back());
+      if (level == 0) AppendBlockDay(days_.back());
     } else {
       levels_[level][offset / span].Merge(summary);
     }
     if (levels_[level].size() == 1) return;
+  }
+}
+
+void ValueTimeline::AppendBlockDay(int32_t day) {
+  if (block_days_.size() % kSegment == 0) segment_days_.push_back(day);
+  block_days_.push_back(day);
+}
+
+void ValueTimeline::ResegmentBlockDays(size_t first, size_t last) {
+  segment_days_.resize((block_days_.size() + kSegment - 1) / kSegment);
+  for (size_t s = first / kSegment; s <= last / kSegment; ++s) {
+    segment_days_[s] = block_days_[s * kSegment];
   }
 }
 
@@ -131,6 +157,7 @@ void ValueTimeline::Resummarise(size_t first, size_t last) {
       }
       summaries[i] = summary;
     }
+    if (level == 0) ResegmentBlockDays(low, high);
     if (count == 1) break;
     count = (count + kFanout - 1) / kFanout;
     low /= kFanout;
@@ -139,45 +166,166 @@ void ValueTimeline::Resummarise(size_t first, size_t last) {
   levels_.resize(level + 1);
 }
 
-template <typename Visit>
-void ValueTimeline::VisitBackward(int32_t first, int32_t last,
-                                  uint64_t known_at, Visit visit) const {
-  size_t i = After(last);
-  // Whether entry i - 1 is the last one of its block still to look at, the
-  // point where whole runs may be skipped.
-  bool at_block_end = true;
-  while (i > 0) {
-    if (at_block_end) {
-      // The largest run holding entry i - 1 with nothing visible: the
-      // summaries of one level cover those of the level below.
-      size_t to = i;
-      size_t span = kBlock;
-      for (size_t level = 0; level < levels_.size(); ++level, span *= kFanout) {
-        const size_t run = (i - 1) / span;
-        if (!levels_[level][run].HidesAll(known_at)) break;
-        to = run * span;
-      }
-      if (to != i) {
-        i = to;
-        continue;
-      }
-      at_block_end = false;
-    }
-    --i;
-    if (days_[i] < first) return;
-    if (Visible(records_[i], known_at) && !visit(handles_[i])) return;
-    at_block_end = i % kBlock == 0;
-  }
+ValueTimeline::WalkBack ValueTimeline::StartWalkBack(size_t end) const {
+  WalkBack walk;
+  if (end == 0) return walk;
+  walk.level = levels_.size() - 1;
+  walk.end = end;
+  walk.done = false;
+  return walk;
 }
 
-ptrdiff_t ValueTimeline::ValueOn(absl::CivilDay day, uint64_t known_at) const {
+void ValueTimeline::PrefetchStep(const WalkBack& walk) const {
+  if (walk.done) return;
+  __builtin_prefetch(&levels_[walk.level][walk.node]);
+  if (walk.level > 0) {
+    // The summaries of its children: two cache lines.
+    const std::vector<Summary>& below = levels_[walk.level - 1];
+    const size_t first = walk.node * kFanout;
+    __builtin_prefetch(&below[first]);
+    __builtin_prefetch(&below[std::min(first + kFanout, below.size()) - 1]);
+    return;
+  }
+  // The scan of a block starts at its last entry before `end` and mostly
+  // ends a few entries back: the records of those span a line or two.
+  const size_t last =
+      std::min(walk.end, std::min(records_.size(), (walk.node + 1) * kBlock)) -
+      1;
+  __builtin_prefetch(&records_[last]);
+  __builtin_prefetch(&records_[last - std::min<size_t>(last, 3)]);
+  __builtin_prefetch(&handles_[last]);
+}
+
+template <typename Visit>
+void ValueTimeline::StepBack(int32_t first, uint64_t known_at, WalkBack* walk,
+                             Visit visit) const {
+  size_t& level = walk->level;
+  size_t& node = walk->node;
+  if (!levels_[level][node].HidesAll(known_at)) {
+    if (level > 0) {
+      // Into the last child holding entries before `end` that the
+      // summaries do not hide; siblings share a cache line or two.
+      const std::vector<Summary>& below = levels_[level - 1];
+      const size_t lowest = node * kFanout;
+      size_t child =
+          std::min(lowest + kFanout - 1, (walk->end - 1) / Span(level - 1));
+      while (child > lowest && below[child].HidesAll(known_at)) --child;
+      if (!below[child].HidesAll(known_at)) {
+        node = child;
+        --level;
+        PrefetchStep(*walk);
+        return;
+      }
+    } else {
+      const size_t begin = node * kBlock;
+      for (size_t i = std::min(walk->end, begin + kBlock); i > begin;) {
+        --i;
+        if (days_[i] < first ||
+            (Visible(records_[i], known_at) && !visit(handles_[i]))) {
+          walk->done = true;
+          return;
+        }
+      }
+    }
+  }
+  // On to the run just before this one, as high up as it is whole.
+  if (node == 0) {
+    walk->done = true;
+    return;
+  }
+  --node;
+  while (level + 1 < levels_.size() && node % kFanout == kFanout - 1) {
+    ++level;
+    node /= kFanout;
+  }
+  if (first != std::numeric_limits<int32_t>::min() &&
+      days_[(node + 1) * Span(level) - 1] < first) {
+    walk->done = true;
+    return;
+  }
+  PrefetchStep(*walk);
+}
+
+template <typename Visit>
+void ValueTimeline::VisitBackward(int32_t first, size_t end, uint64_t known_at,
+                                  Visit visit) const {
+  WalkBack walk = StartWalkBack(end);
+  while (!walk.done) StepBack(first, known_at, &walk, visit);
+}
+
+ptrdiff_t ValueTimeline::ValueBefore(size_t end, uint64_t known_at) const {
   ptrdiff_t found = -1;
-  VisitBackward(std::numeric_limits<int32_t>::min(), DayNumber(day), known_at,
+  VisitBackward(std::numeric_limits<int32_t>::min(), end, known_at,
                 [&found](uint32_t handle) {
                   found = static_cast<ptrdiff_t>(handle);
                   return false;
                 });
   return found;
+}
+
+ptrdiff_t ValueTimeline::ValueOn(absl::CivilDay day, uint64_t known_at) const {
+  return ValueBefore(After(DayNumber(day)), known_at);
+}
+
+void ValueTimeline::ValuesOn(const std::vector<const ValueTimeline*>& timelines,
+                             absl::CivilDay day, uint64_t known_at,
+                             std::vector<ptrdiff_t>* handles) {
+  const int32_t day_number = DayNumber(day);
+  const size_t count = timelines.size();
+  // Each stage does one step for every timeline and prefetches what the
+  // next step reads: the timelines, their segments, blocks, offsets, then
+  // the walks back.
+  const auto prefetch_16 = [](const std::vector<int32_t>& days, size_t at) {
+    __builtin_prefetch(&days[at]);
+    __builtin_prefetch(&days[std::min(at + 15, days.size() - 1)]);
+  };
+  for (const ValueTimeline* timeline : timelines) {
+    __builtin_prefetch(timeline);
+    __builtin_prefetch(&timeline->block_days_);
+    __builtin_prefetch(&timeline->levels_);
+  }
+  for (const ValueTimeline* timeline : timelines) {
+    if (timeline->segment_days_.empty()) continue;
+    prefetch_16(timeline->segment_days_, 0);
+    __builtin_prefetch(&timeline->levels_.front());
+    __builtin_prefetch(&timeline->levels_.back());
+  }
+  std::vector<size_t> steps(count);
+  for (size_t t = 0; t < count; ++t) {
+    const ValueTimeline& timeline = *timelines[t];
+    steps[t] = timeline.SegmentAfter(day_number);
+    if (steps[t] > 0) {
+      prefetch_16(timeline.block_days_, (steps[t] - 1) * kSegment);
+    }
+  }
+  for (size_t t = 0; t < count; ++t) {
+    const ValueTimeline& timeline = *timelines[t];
+    steps[t] = timeline.BlockAfter(steps[t], day_number);
+    if (steps[t] > 0) prefetch_16(timeline.days_, (steps[t] - 1) * kBlock);
+  }
+  std::vector<WalkBack> walks(count);
+  std::vector<size_t> pending;
+  pending.reserve(count);
+  for (size_t t = 0; t < count; ++t) {
+    walks[t] = timelines[t]->StartWalkBack(
+        timelines[t]->AfterInBlock(steps[t], day_number));
+    if (walks[t].done) continue;
+    timelines[t]->PrefetchStep(walks[t]);
+    pending.push_back(t);
+  }
+  handles->assign(count, -1);
+  while (!pending.empty()) {
+    size_t kept = 0;
+    for (const size_t t : pending) {
+      timelines[t]->StepBack(std::numeric_limits<int32_t>::min(), known_at,
+                             &walks[t], [&](uint32_t handle) {
+                               (*handles)[t] = static_cast<ptrdiff_t>(handle);
+                               return false;
+                             });
+      if (!walks[t].done) pending[kept++] = t;
+    }
+    pending.resize(kept);
+  }
 }
 
 std::vector<size_t> ValueTimeline::ValuesBetween(absl::CivilDay first,
@@ -186,7 +334,7 @@ std::vector<size_t> ValueTimeline::ValuesBetween(absl::CivilDay first,
                                                  size_t limit) const {
   std::vector<size_t> found;
   if (limit == 0) return found;
-  VisitBackward(DayNumber(first), DayNumber(last), known_at,
+  VisitBackward(DayNumber(first), After(DayNumber(last)), known_at,
                 [&](uint32_t handle) {
                   found.push_back(handle);
                   return found.size() < limit;

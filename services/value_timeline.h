@@ -15,12 +15,16 @@
 // visible entry. Positions grow with dates except for backdated values, so
 // with known-at in the past most of the entries after the answer are
 // recorded later, and without the upper levels the search would walk back
-// over them block by block: its cost would grow with the history.
+// over them block by block: its cost would grow with the history. The
+// search goes down from the top, right to left, passing over such a run at
+// the highest level that covers it whole.
 //
 // Costs: adding a value after the others in (date, position) order O(levels)
 // (as when loading, and for most new values); an out-of-order one O(n)
 // moves; a supersession O(kBlock + kFanout * levels); a query
-// O(log n + kFanout * levels per run skipped + kBlock).
+// O(log n + kFanout * levels + kBlock) when the summaries do not mislead
+// (a run they do not hide holds a visible entry; corrections can make one
+// that does not, and the search then also reads that run).
 //
 // Thread-safety: none; the owner guards it.
 #ifndef KOERS_SERVICES_VALUE_TIMELINE_H_
@@ -56,6 +60,15 @@ class ValueTimeline {
 
   // The handle of the value as of `day` known at `known_at`; -1 when none.
   ptrdiff_t ValueOn(absl::CivilDay day, uint64_t known_at) const;
+  // ValueOn of each of `timelines` (none null) at one point, into
+  // `handles` (resized to match). The same answers as one ValueOn after
+  // the other, found in stages across all the timelines, each stage
+  // prefetching what the next one reads, so that the cache misses of
+  // different timelines overlap instead of following one another: on a
+  // long log they are most of a whole-plan read.
+  static void ValuesOn(const std::vector<const ValueTimeline*>& timelines,
+                       absl::CivilDay day, uint64_t known_at,
+                       std::vector<ptrdiff_t>* handles);
   // Handles of the values visible at `known_at` dated in [first, last],
   // latest first, at most `limit`.
   std::vector<size_t> ValuesBetween(absl::CivilDay first, absl::CivilDay last,
@@ -66,6 +79,8 @@ class ValueTimeline {
  private:
   static constexpr size_t kBlock = 16;
   static constexpr size_t kFanout = 8;
+  // Blocks per segment: a segment's block days fill one cache line.
+  static constexpr size_t kSegment = 16;
 
   // What decides an entry's visibility. The entries are kept as parallel
   // arrays (struct of arrays): a search touches the days, a walk back the
@@ -96,8 +111,18 @@ class ValueTimeline {
   static bool Visible(const Record& record, uint64_t known_at) {
     return record.position <= known_at && known_at < record.superseded_at;
   }
-  // The offset of the first entry dated after `day`.
-  size_t After(int32_t day) const;
+  // The offset of the first entry dated after `day`, in three steps, each
+  // reading about one cache line: the first segment starting after `day`,
+  // then the first block, then the offset.
+  size_t SegmentAfter(int32_t day) const;
+  size_t BlockAfter(size_t segment, int32_t day) const;
+  size_t AfterInBlock(size_t block, int32_t day) const;
+  size_t After(int32_t day) const {
+    return AfterInBlock(BlockAfter(SegmentAfter(day), day), day);
+  }
+  // The handle of the visible entry before offset `end` dated on or before
+  // the day `end` was found for; -1 when none.
+  ptrdiff_t ValueBefore(size_t end, uint64_t known_at) const;
   // The offset of the entry (`day`, `position`), or of the first later one;
   // with `after`, of the first later one.
   size_t Find(int32_t day, uint64_t position, bool after) const;
@@ -108,10 +133,35 @@ class ValueTimeline {
   void Resummarise(size_t first, size_t last);
   // Folds the last entry, just appended, into the summaries.
   void SummariseAppended();
-  // Calls `visit` with the handle of each visible entry dated in
-  // [first, last], latest first, until it returns false.
+  // Appends the day of a new block's first entry.
+  void AppendBlockDay(int32_t day);
+  // Brings segment_days_ up to date with block_days_[first, last] and its
+  // size.
+  void ResegmentBlockDays(size_t first, size_t last);
+  // A walk back over the entries before offset `end`: depth first and
+  // right to left over the summaries from the top, so that a run with
+  // nothing visible is passed over whole at the highest level that covers
+  // it, reading a few summaries per level. `level` and `node` name the
+  // summary to look at next.
+  struct WalkBack {
+    size_t level = 0;
+    size_t node = 0;
+    size_t end = 0;
+    bool done = true;
+  };
+  WalkBack StartWalkBack(size_t end) const;
+  // One step of `walk`: one summary, or one block's entries, each visible
+  // one dated on or after `first` passed to `visit` (latest first) until it
+  // returns false. Prefetches what the next step reads, so that steps of
+  // different walks taken in turn overlap their cache misses.
   template <typename Visit>
-  void VisitBackward(int32_t first, int32_t last, uint64_t known_at,
+  void StepBack(int32_t first, uint64_t known_at, WalkBack* walk,
+                Visit visit) const;
+  void PrefetchStep(const WalkBack& walk) const;
+  // Calls `visit` with the handle of each visible entry before offset `end`
+  // dated on or after `first`, latest first, until it returns false.
+  template <typename Visit>
+  void VisitBackward(int32_t first, size_t end, uint64_t known_at,
                      Visit visit) const;
 
   // Entry i: dated days_[i] (days since 1970-01-01), recorded and replaced
@@ -119,9 +169,13 @@ class ValueTimeline {
   std::vector<int32_t> days_;
   std::vector<Record> records_;
   std::vector<uint32_t> handles_;
-  // The day of each block's first entry: a search looks here first, then in
-  // one block, touching a few cache lines instead of a dozen.
+  // The day of each block's first entry: a search looks here after
+  // segment_days_, then in one block, touching a few cache lines instead of
+  // a dozen.
   std::vector<int32_t> block_days_;
+  // block_days_[s * kSegment] for each segment s: the first step of a
+  // search, small enough to stay in the cache.
+  std::vector<int32_t> segment_days_;
   // levels_[0] summarises kBlock entries each; levels_[l + 1] kFanout
   // summaries of levels_[l] each. The top level has a single summary.
   std::vector<std::vector<Summary>> levels_;

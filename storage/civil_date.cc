@@ -42,7 +42,22 @@ absl::StatusOr<absl::CivilDay> ParseIsoDate(absl::string_view text,
 }
 
 std::string FormatIsoDate(absl::CivilDay day) {
-  return absl::StrFormat("%04d-%02d-%02d", day.year(), day.month(), day.day());
+  // Answers format a date per indicator and action: by hand, not through
+  // StrFormat, for the years a plan can hold.
+  const absl::civil_year_t year = day.year();
+  if (year < 0 || year > 9999) {
+    return absl::StrFormat("%04d-%02d-%02d", year, day.month(), day.day());
+  }
+  std::string out = "0000-00-00";
+  const auto digits = [&out](size_t at, int value, int width) {
+    for (int i = width - 1; i >= 0; --i, value /= 10) {
+      out[at + static_cast<size_t>(i)] = static_cast<char>('0' + value % 10);
+    }
+  };
+  digits(0, static_cast<int>(year), 4);
+  digits(5, day.month(), 2);
+  digits(8, day.day(), 2);
+  return out;
 }
 
 int32_t DaysSinceEpoch(absl::CivilDay day) {

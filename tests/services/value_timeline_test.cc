@@ -312,5 +312,43 @@ TEST(ValueTimelineTest, AgreesWithABruteForceScanOnLongLogLikeTimelines) {
   }
 }
 
+// A whole-plan read looks all the timelines up together; the answers must
+// be those of one lookup after the other, empty timelines included.
+TEST(ValueTimelineTest, LookingUpManyAtOnceAnswersAsOneByOne) {
+  std::mt19937 rng(7);
+  auto uniform = [&rng](int low, int high) {
+    return std::uniform_int_distribution<int>(low, high)(rng);
+  };
+  std::vector<ValueTimeline> timelines(12);
+  uint64_t position = 0;
+  for (size_t t = 1; t < timelines.size(); ++t) {
+    const int count = t == 1 ? 1 : uniform(2, 3000);
+    for (int i = 0; i < count; ++i) {
+      position += static_cast<uint64_t>(uniform(1, 50));
+      const int day = i * 700 / count - (uniform(0, 19) == 0 ? 90 : 0);
+      timelines[t].Add(kMarch + day, position, static_cast<size_t>(i));
+      if (uniform(0, 49) == 0) {
+        timelines[t].Supersede(kMarch + day, position, position + 7);
+      }
+    }
+  }
+  std::vector<const ValueTimeline*> all;
+  for (const ValueTimeline& timeline : timelines) all.push_back(&timeline);
+  std::vector<ptrdiff_t> handles = {42};
+  for (int q = 0; q < 300; ++q) {
+    const absl::CivilDay as_of = kMarch + uniform(-100, 900);
+    const uint64_t known_at =
+        uniform(0, 9) == 0
+            ? kKnownNow
+            : static_cast<uint64_t>(uniform(0, static_cast<int>(position)));
+    ValueTimeline::ValuesOn(all, as_of, known_at, &handles);
+    ASSERT_EQ(handles.size(), timelines.size());
+    for (size_t t = 0; t < timelines.size(); ++t) {
+      ASSERT_EQ(handles[t], timelines[t].ValueOn(as_of, known_at))
+          << "timeline " << t << " as of " << as_of << " known at " << known_at;
+    }
+  }
+}
+
 }  // namespace
 }  // namespace koers::services

@@ -41,5 +41,13 @@ TEST(CivilDateTest, EpochDaysRoundTrip) {
   EXPECT_EQ(FormatIsoDate(absl::CivilDay(2029, 3, 5)), "2029-03-05");
 }
 
+TEST(CivilDateTest, FormatsEveryYearWithFourDigitsAtLeast) {
+  EXPECT_EQ(FormatIsoDate(absl::CivilDay(2025, 12, 31)), "2025-12-31");
+  EXPECT_EQ(FormatIsoDate(absl::CivilDay(987, 10, 1)), "0987-10-01");
+  EXPECT_EQ(FormatIsoDate(absl::CivilDay(9999, 1, 9)), "9999-01-09");
+  EXPECT_EQ(FormatIsoDate(absl::CivilDay(10000, 1, 1)), "10000-01-01");
+  EXPECT_EQ(FormatIsoDate(absl::CivilDay(-1, 1, 1)), "-001-01-01");
+}
+
 }  // namespace
 }  // namespace koers::storage
