@@ -333,10 +333,9 @@ std::vector<const MeasurementRecord*> PlanState::ValuesOn(
   for (size_t i = 0; i < indicators.size(); ++i) {
     if (handles[i] < 0) continue;
     values[i] = &indicators[i]->values[static_cast<size_t>(handles[i])];
-    // An answer reads the whole record, which spans cache lines.
+    // An answer reads the record's first fields, up to is_number.
     __builtin_prefetch(values[i]);
-    __builtin_prefetch(reinterpret_cast<const char*>(values[i]) +
-                       sizeof(MeasurementRecord) - 1);
+    __builtin_prefetch(&values[i]->is_number);
   }
   return values;
 }

@@ -116,20 +116,21 @@ struct RawEventIdEq {
 };
 
 // A measurement or a correction: one value of an indicator.
-// (Fields ordered to leave no padding: there is one per value.)
+// (Fields ordered to leave no padding, there being one per value, and with
+// what every answer reads first: the first 49 bytes, a cache line or two.)
 struct MeasurementRecord {
   RawEventId event_id;
   absl::CivilDay date;
   uint64_t position = 0;
   double number = 0;
+  bool is_number = true;
+  // For a correction: the event it replaced.
+  std::optional<RawEventId> supersedes;
   std::string level;
   // Set when a later correction replaced this value: that correction (in
   // text form; few values are replaced) and its position.
   std::string superseded_by;
   uint64_t superseded_at = kNeverSuperseded;
-  // For a correction: the event it replaced.
-  std::optional<RawEventId> supersedes;
-  bool is_number = true;
 };
 
 struct IndicatorRecord {

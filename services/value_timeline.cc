@@ -139,7 +139,7 @@ void ValueTimeline::Resummarise(size_t first, size_t last) {
   size_t level = 0;
   for (;; ++level) {
     if (level == levels_.size()) levels_.emplace_back();
-    std::vector<Summary>& summaries = levels_[level];
+    Lines<Summary>& summaries = levels_[level];
     summaries.resize(count);
     if (level == 0) block_days_.resize(count);
     for (size_t i = low; i <= high; ++i) {
@@ -151,7 +151,7 @@ void ValueTimeline::Resummarise(size_t first, size_t last) {
           summary.Merge({records_[e].position, records_[e].superseded_at});
         }
       } else {
-        const std::vector<Summary>& below = levels_[level - 1];
+        const Lines<Summary>& below = levels_[level - 1];
         const size_t end = std::min(below.size(), (i + 1) * kFanout);
         for (size_t b = i * kFanout; b < end; ++b) summary.Merge(below[b]);
       }
@@ -180,20 +180,20 @@ void ValueTimeline::PrefetchStep(const WalkBack& walk) const {
   __builtin_prefetch(&levels_[walk.level][walk.node]);
   if (walk.level > 0) {
     // The summaries of its children: two cache lines.
-    const std::vector<Summary>& below = levels_[walk.level - 1];
+    const Lines<Summary>& below = levels_[walk.level - 1];
     const size_t first = walk.node * kFanout;
     __builtin_prefetch(&below[first]);
     __builtin_prefetch(&below[std::min(first + kFanout, below.size()) - 1]);
     return;
   }
-  // The scan of a block starts at its last entry before `end` and mostly
-  // ends a few entries back: the records of those span a line or two.
+  // The scan of a block starts at its last entry before `end` and goes
+  // back until an entry is visible: the records of a block fill four
+  // lines, its handles one (see LineAligned).
+  const size_t begin = walk.node * kBlock;
   const size_t last =
-      std::min(walk.end, std::min(records_.size(), (walk.node + 1) * kBlock)) -
-      1;
-  __builtin_prefetch(&records_[last]);
-  __builtin_prefetch(&records_[last - std::min<size_t>(last, 3)]);
-  __builtin_prefetch(&handles_[last]);
+      std::min(walk.end, std::min(records_.size(), begin + kBlock)) - 1;
+  for (size_t i = begin; i <= last; i += 4) __builtin_prefetch(&records_[i]);
+  __builtin_prefetch(&handles_[begin]);
 }
 
 template <typename Visit>
@@ -205,7 +205,7 @@ void ValueTimeline::StepBack(int32_t first, uint64_t known_at, WalkBack* walk,
     if (level > 0) {
       // Into the last child holding entries before `end` that the
       // summaries do not hide; siblings share a cache line or two.
-      const std::vector<Summary>& below = levels_[level - 1];
+      const Lines<Summary>& below = levels_[level - 1];
       const size_t lowest = node * kFanout;
       size_t child =
           std::min(lowest + kFanout - 1, (walk->end - 1) / Span(level - 1));
@@ -275,9 +275,9 @@ void ValueTimeline::ValuesOn(const std::vector<const ValueTimeline*>& timelines,
   // Each stage does one step for every timeline and prefetches what the
   // next step reads: the timelines, their segments, blocks, offsets, then
   // the walks back.
-  const auto prefetch_16 = [](const std::vector<int32_t>& days, size_t at) {
+  // 16 days from a multiple of 16 on fill one line (see LineAligned).
+  const auto prefetch_16 = [](const Lines<int32_t>& days, size_t at) {
     __builtin_prefetch(&days[at]);
-    __builtin_prefetch(&days[std::min(at + 15, days.size() - 1)]);
   };
   for (const ValueTimeline* timeline : timelines) {
     __builtin_prefetch(timeline);

@@ -33,6 +33,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
+#include <new>
 #include <vector>
 
 #include "absl/time/civil_time.h"
@@ -164,21 +165,47 @@ class ValueTimeline {
   void VisitBackward(int32_t first, size_t end, uint64_t known_at,
                      Visit visit) const;
 
+  // Storage starting on a cache line, so that a run of 16 days or of 4
+  // records, or a node's 8 summaries, spans as few lines as it can: on a
+  // long log the lines a lookup touches are its cost.
+  template <typename T>
+  struct LineAligned {
+    using value_type = T;
+    static constexpr std::align_val_t kLine{64};
+    LineAligned() = default;
+    template <typename U>
+    explicit LineAligned(const LineAligned<U>& /*other*/) {}
+    T* allocate(size_t count) {
+      return static_cast<T*>(::operator new(count * sizeof(T), kLine));
+    }
+    void deallocate(T* data, size_t count) {
+      ::operator delete(data, count * sizeof(T), kLine);
+    }
+    friend bool operator==(const LineAligned&, const LineAligned&) {
+      return true;
+    }
+    friend bool operator!=(const LineAligned&, const LineAligned&) {
+      return false;
+    }
+  };
+  template <typename T>
+  using Lines = std::vector<T, LineAligned<T>>;
+
   // Entry i: dated days_[i] (days since 1970-01-01), recorded and replaced
   // at records_[i], handle handles_[i]. Sorted by (day, position).
-  std::vector<int32_t> days_;
-  std::vector<Record> records_;
-  std::vector<uint32_t> handles_;
+  Lines<int32_t> days_;
+  Lines<Record> records_;
+  Lines<uint32_t> handles_;
   // The day of each block's first entry: a search looks here after
   // segment_days_, then in one block, touching a few cache lines instead of
   // a dozen.
-  std::vector<int32_t> block_days_;
+  Lines<int32_t> block_days_;
   // block_days_[s * kSegment] for each segment s: the first step of a
   // search, small enough to stay in the cache.
-  std::vector<int32_t> segment_days_;
+  Lines<int32_t> segment_days_;
   // levels_[0] summarises kBlock entries each; levels_[l + 1] kFanout
   // summaries of levels_[l] each. The top level has a single summary.
-  std::vector<std::vector<Summary>> levels_;
+  std::vector<Lines<Summary>> levels_;
 };
 
 }  // namespace koers::services
