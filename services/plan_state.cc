@@ -327,16 +327,15 @@ std::vector<const MeasurementRecord*> PlanState::ValuesOn(
   for (const IndicatorRecord* indicator : indicators) {
     timelines.push_back(&indicator->timeline);
   }
-  std::vector<ptrdiff_t> handles;
-  ValueTimeline::ValuesOn(timelines, day, known_at, &handles);
   std::vector<const MeasurementRecord*> values(indicators.size(), nullptr);
-  for (size_t i = 0; i < indicators.size(); ++i) {
-    if (handles[i] < 0) continue;
-    values[i] = &indicators[i]->values[static_cast<size_t>(handles[i])];
-    // An answer reads the record's first fields, up to is_number.
-    __builtin_prefetch(values[i]);
-    __builtin_prefetch(&values[i]->is_number);
-  }
+  ValueTimeline::ValuesOn(timelines, day, known_at,
+                          [&](size_t i, size_t handle) {
+                            values[i] = &indicators[i]->values[handle];
+                            // An answer reads the record's first fields, up to
+                            // is_number.
+                            __builtin_prefetch(values[i]);
+                            __builtin_prefetch(&values[i]->is_number);
+                          });
   return values;
 }
 

@@ -179,11 +179,11 @@ void ValueTimeline::PrefetchStep(const WalkBack& walk) const {
   if (walk.done) return;
   __builtin_prefetch(&levels_[walk.level][walk.node]);
   if (walk.level > 0) {
-    // The summaries of its children: two cache lines.
+    // The summaries of its children, four to a cache line.
     const Lines<Summary>& below = levels_[walk.level - 1];
     const size_t first = walk.node * kFanout;
-    __builtin_prefetch(&below[first]);
-    __builtin_prefetch(&below[std::min(first + kFanout, below.size()) - 1]);
+    const size_t end = std::min(first + kFanout, below.size());
+    for (size_t i = first; i < end; i += 4) __builtin_prefetch(&below[i]);
     return;
   }
   // The scan of a block starts at its last entry before `end` and goes
@@ -269,7 +269,7 @@ ptrdiff_t ValueTimeline::ValueOn(absl::CivilDay day, uint64_t known_at) const {
 
 void ValueTimeline::ValuesOn(const std::vector<const ValueTimeline*>& timelines,
                              absl::CivilDay day, uint64_t known_at,
-                             std::vector<ptrdiff_t>* handles) {
+                             absl::FunctionRef<void(size_t, size_t)> found) {
   const int32_t day_number = DayNumber(day);
   const size_t count = timelines.size();
   // Each stage does one step for every timeline and prefetches what the
@@ -313,13 +313,12 @@ void ValueTimeline::ValuesOn(const std::vector<const ValueTimeline*>& timelines,
     timelines[t]->PrefetchStep(walks[t]);
     pending.push_back(t);
   }
-  handles->assign(count, -1);
   while (!pending.empty()) {
     size_t kept = 0;
     for (const size_t t : pending) {
       timelines[t]->StepBack(std::numeric_limits<int32_t>::min(), known_at,
                              &walks[t], [&](uint32_t handle) {
-                               (*handles)[t] = static_cast<ptrdiff_t>(handle);
+                               found(t, handle);
                                return false;
                              });
       if (!walks[t].done) pending[kept++] = t;

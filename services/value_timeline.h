@@ -36,6 +36,7 @@
 #include <new>
 #include <vector>
 
+#include "absl/functional/function_ref.h"
 #include "absl/time/civil_time.h"
 
 namespace koers::services {
@@ -61,15 +62,17 @@ class ValueTimeline {
 
   // The handle of the value as of `day` known at `known_at`; -1 when none.
   ptrdiff_t ValueOn(absl::CivilDay day, uint64_t known_at) const;
-  // ValueOn of each of `timelines` (none null) at one point, into
-  // `handles` (resized to match). The same answers as one ValueOn after
-  // the other, found in stages across all the timelines, each stage
-  // prefetching what the next one reads, so that the cache misses of
-  // different timelines overlap instead of following one another: on a
-  // long log they are most of a whole-plan read.
+  // ValueOn of each of `timelines` (none null) at one point: calls
+  // `found(t, handle)` for each timeline t that has a value then, in no
+  // particular order. The same answers as one ValueOn after the other,
+  // found in stages across all the timelines, each stage prefetching what
+  // the next one reads, so that the cache misses of different timelines
+  // overlap instead of following one another: on a long log they are most
+  // of a whole-plan read. `found` may prefetch what it will read of the
+  // value, to the same end.
   static void ValuesOn(const std::vector<const ValueTimeline*>& timelines,
                        absl::CivilDay day, uint64_t known_at,
-                       std::vector<ptrdiff_t>* handles);
+                       absl::FunctionRef<void(size_t, size_t)> found);
   // Handles of the values visible at `known_at` dated in [first, last],
   // latest first, at most `limit`.
   std::vector<size_t> ValuesBetween(absl::CivilDay first, absl::CivilDay last,
@@ -178,8 +181,8 @@ class ValueTimeline {
     T* allocate(size_t count) {
       return static_cast<T*>(::operator new(count * sizeof(T), kLine));
     }
-    void deallocate(T* data, size_t count) {
-      ::operator delete(data, count * sizeof(T), kLine);
+    void deallocate(T* data, size_t /*count*/) {
+      ::operator delete(data, kLine);
     }
     friend bool operator==(const LineAligned&, const LineAligned&) {
       return true;

@@ -334,15 +334,18 @@ TEST(ValueTimelineTest, LookingUpManyAtOnceAnswersAsOneByOne) {
   }
   std::vector<const ValueTimeline*> all;
   for (const ValueTimeline& timeline : timelines) all.push_back(&timeline);
-  std::vector<ptrdiff_t> handles = {42};
+  std::vector<ptrdiff_t> handles;
   for (int q = 0; q < 300; ++q) {
     const absl::CivilDay as_of = kMarch + uniform(-100, 900);
     const uint64_t known_at =
         uniform(0, 9) == 0
             ? kKnownNow
             : static_cast<uint64_t>(uniform(0, static_cast<int>(position)));
-    ValueTimeline::ValuesOn(all, as_of, known_at, &handles);
-    ASSERT_EQ(handles.size(), timelines.size());
+    handles.assign(timelines.size(), -1);
+    ValueTimeline::ValuesOn(all, as_of, known_at, [&](size_t t, size_t handle) {
+      ASSERT_EQ(handles[t], -1) << "found twice";
+      handles[t] = static_cast<ptrdiff_t>(handle);
+    });
     for (size_t t = 0; t < timelines.size(); ++t) {
       ASSERT_EQ(handles[t], timelines[t].ValueOn(as_of, known_at))
           << "timeline " << t << " as of " << as_of << " known at " << known_at;
