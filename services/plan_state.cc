@@ -59,9 +59,9 @@ RawEventId RawEventId::FromBytes(absl::string_view raw16) {
 }
 
 std::optional<RawEventId> RawEventId::Parse(absl::string_view text) {
-  absl::StatusOr<std::string> raw = storage::ParseEventId(text, "event_id");
-  if (!raw.ok()) return std::nullopt;
-  return FromBytes(*raw);
+  RawEventId id;
+  if (!storage::DecodeEventId(text, id.bytes_.data())) return std::nullopt;
+  return id;
 }
 
 std::string RawEventId::ToString() const {

@@ -1,7 +1,6 @@
 #include "services/state_projection.h"
 
 #include <algorithm>
-#include <array>
 #include <cstring>
 #include <deque>
 #include <string>
@@ -14,6 +13,7 @@
 #include "absl/strings/str_cat.h"
 #include "absl/synchronization/mutex.h"
 #include "storage/civil_date.h"
+#include "storage/event_id.h"
 #include "storage/log_keys.h"
 #include "storage/status_macros.h"
 
@@ -26,43 +26,13 @@ constexpr char kValueKind = 'V';
 constexpr char kEventKind = 'E';
 constexpr uint8_t kIsNumber = 1;
 constexpr uint8_t kIsCorrection = 2;
-constexpr size_t kIdSize = 16;
+constexpr size_t kIdSize = storage::kRawEventIdSize;
 
-// The value of each hex digit, 0xff for any other byte.
-constexpr std::array<uint8_t, 256> kHexValues = [] {
-  std::array<uint8_t, 256> values{};
-  for (uint8_t& value : values) value = 0xff;
-  for (int c = '0'; c <= '9'; ++c) values[c] = static_cast<uint8_t>(c - '0');
-  for (int c = 'a'; c <= 'f'; ++c) {
-    values[c] = static_cast<uint8_t>(c - 'a' + 10);
-    values[c - 'a' + 'A'] = static_cast<uint8_t>(c - 'a' + 10);
-  }
-  return values;
-}();
-
-// Where the 16 digit pairs of a textual UUID start.
-constexpr size_t kDigitPairs[kIdSize] = {0,  2,  4,  6,  9,  11, 14, 16,
-                                         19, 21, 24, 26, 28, 30, 32, 34};
-
-// Appends the 16 raw bytes of `id`, exactly what storage::ParseEventId
-// gives, without its allocations (every value's id, and a correction's
-// other one, is parsed in a rebuild). A stored id is always one the log
+// Appends the 16 raw bytes of `id`. A stored id is always one the log
 // accepted (a UUID); anything else appends 16 zero bytes.
 void AppendRawId(absl::string_view id, std::string* out) {
-  char raw[kIdSize] = {};
-  if (id.size() == 36 && id[8] == '-' && id[13] == '-' && id[18] == '-' &&
-      id[23] == '-') {
-    uint8_t invalid = 0;
-    for (size_t i = 0; i < kIdSize; ++i) {
-      const uint8_t high = kHexValues[static_cast<uint8_t>(id[kDigitPairs[i]])];
-      const uint8_t low =
-          kHexValues[static_cast<uint8_t>(id[kDigitPairs[i] + 1])];
-      invalid |= high | low;
-      raw[i] = static_cast<char>(high << 4 | low);
-    }
-    // Any byte that is not a digit sets the high bits.
-    if ((invalid & 0xf0) != 0) std::memset(raw, 0, sizeof raw);
-  }
+  char raw[storage::kRawEventIdSize];
+  if (!storage::DecodeEventId(id, raw)) std::memset(raw, 0, sizeof raw);
   out->append(raw, sizeof raw);
 }
 

@@ -2,6 +2,7 @@
 
 #include <openssl/rand.h>
 
+#include <array>
 #include <cstdint>
 
 #include "absl/status/status.h"
@@ -12,41 +13,49 @@ namespace {
 
 constexpr char kHex[] = "0123456789abcdef";
 
-int HexValue(char c) {
-  if (c >= '0' && c <= '9') return c - '0';
-  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
-  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
-  return -1;
-}
+// The value of each hex digit, 0xff for any other byte.
+constexpr std::array<uint8_t, 256> kHexValues = [] {
+  std::array<uint8_t, 256> values{};
+  for (uint8_t& value : values) value = 0xff;
+  for (int c = '0'; c <= '9'; ++c) values[c] = static_cast<uint8_t>(c - '0');
+  for (int c = 'a'; c <= 'f'; ++c) {
+    values[c] = static_cast<uint8_t>(c - 'a' + 10);
+    values[c - 'a' + 'A'] = static_cast<uint8_t>(c - 'a' + 10);
+  }
+  return values;
+}();
 
-bool IsDashPosition(size_t i) {
-  return i == 8 || i == 13 || i == 18 || i == 23;
-}
+// Where the 16 digit pairs of the text form start.
+constexpr size_t kDigitPairs[kRawEventIdSize] = {
+    0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34};
 
 }  // namespace
 
+bool DecodeEventId(absl::string_view text, char* raw16) {
+  if (text.size() != 36 || text[8] != '-' || text[13] != '-' ||
+      text[18] != '-' || text[23] != '-') {
+    return false;
+  }
+  uint8_t invalid = 0;
+  for (size_t i = 0; i < kRawEventIdSize; ++i) {
+    const uint8_t high = kHexValues[static_cast<uint8_t>(text[kDigitPairs[i]])];
+    const uint8_t low =
+        kHexValues[static_cast<uint8_t>(text[kDigitPairs[i] + 1])];
+    invalid |= high | low;
+    raw16[i] = static_cast<char>(high << 4 | low);
+  }
+  // Any byte that is not a digit sets the high bits.
+  return (invalid & 0xf0) == 0;
+}
+
 absl::StatusOr<std::string> ParseEventId(absl::string_view text,
                                          absl::string_view field) {
-  auto malformed = [&] {
+  std::string raw(kRawEventIdSize, '\0');
+  if (!DecodeEventId(text, raw.data())) {
     return absl::InvalidArgumentError(
         absl::StrCat(field, ": \"", text.substr(0, 40),
                      "\" is not a UUID; expected 36 characters like "
                      "0190f5e2-6a1b-7c3d-8e4f-a1b2c3d4e5f6"));
-  };
-  if (text.size() != 36) return malformed();
-  std::string raw;
-  raw.reserve(16);
-  for (size_t i = 0; i < text.size();) {
-    if (IsDashPosition(i)) {
-      if (text[i] != '-') return malformed();
-      ++i;
-      continue;
-    }
-    const int hi = HexValue(text[i]);
-    const int lo = HexValue(text[i + 1]);
-    if (hi < 0 || lo < 0 || IsDashPosition(i + 1)) return malformed();
-    raw.push_back(static_cast<char>(hi << 4 | lo));
-    i += 2;
   }
   return raw;
 }

@@ -3,6 +3,7 @@
 #ifndef KOERS_STORAGE_EVENT_ID_H_
 #define KOERS_STORAGE_EVENT_ID_H_
 
+#include <cstddef>
 #include <string>
 
 #include "absl/status/statusor.h"
@@ -10,6 +11,13 @@
 #include "absl/time/time.h"
 
 namespace koers::storage {
+
+inline constexpr size_t kRawEventIdSize = 16;
+
+// Decodes the canonical 36-character form (either case) into the 16 raw
+// bytes at `raw16`, without allocating (a rebuild decodes every value's
+// id). False when `text` is not that form; `raw16` is then unspecified.
+bool DecodeEventId(absl::string_view text, char* raw16);
 
 // Parses the canonical 36-character form (either case). Returns the 16 raw
 // bytes. InvalidArgument names `field`.

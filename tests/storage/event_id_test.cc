@@ -32,6 +32,27 @@ TEST(EventIdTest, RefusesMalformedIdsNamingTheField) {
   }
 }
 
+// The allocation-free decoder behind ParseEventId, which a rebuild and
+// the in-memory state call for every value: the same bytes, and no to
+// every byte that is not a hex digit where one belongs.
+TEST(EventIdTest, DecodesWithoutAllocatingExactlyWhatParseAccepts) {
+  const std::string id = "0190F5E2-6A1B-7C3D-8E4F-a1b2c3d4e5f6";
+  char raw[kRawEventIdSize];
+  ASSERT_TRUE(DecodeEventId(id, raw));
+  ASSERT_OK_AND_ASSIGN(const std::string parsed, ParseEventId(id, "id"));
+  EXPECT_EQ(std::string(raw, sizeof raw), parsed);
+  for (const char near : {'/', ':', '@', 'G', '`', 'g', '-', ' ', '\xff'}) {
+    for (const size_t at : {0u, 7u, 9u, 35u}) {
+      std::string bad = id;
+      bad[at] = near;
+      EXPECT_FALSE(DecodeEventId(bad, raw)) << bad;
+      EXPECT_FALSE(ParseEventId(bad, "id").ok()) << bad;
+    }
+  }
+  EXPECT_FALSE(DecodeEventId(id.substr(1), raw));
+  EXPECT_FALSE(DecodeEventId("0190f5e2-6a1b-7c3d-8e4fa-1b2c3d4e5f6", raw));
+}
+
 TEST(EventIdTest, NewIdsAreVersion7UniqueAndParse) {
   absl::flat_hash_set<std::string> seen;
   for (int i = 0; i < 1000; ++i) {
