@@ -85,19 +85,19 @@ void WriteGroups(
   }
 }
 
-void CheckValues(const PlanState& state, const v1::Action& action,
-                 const v1::Indicator& indicator, absl::CivilDay first,
+void CheckValues(const v1::Action& action,
+                 const PlanView::IndicatorEntry& entry, absl::CivilDay first,
                  absl::CivilDay last, uint64_t known_at, Groups* groups,
                  v1::Completeness* out) {
-  const IndicatorRecord* record = state.FindIndicator(indicator.id());
+  const v1::Indicator& indicator = *entry.definition;
   // Nothing is due for periods that ended before the indicator's baseline.
   const auto baseline = DateField(BaselineDate(indicator));
   for (const ReportingPeriod& period :
        PeriodsEndingIn(indicator, first, last)) {
     if (baseline.has_value() && period.last < *baseline) continue;
-    if (record != nullptr && !PlanState::ValuesBetween(*record, period.first,
-                                                       period.last, known_at, 1)
-                                  .empty()) {
+    if (!PlanState::ValuesBetween(*entry.record, period.first, period.last,
+                                  known_at, 1)
+             .empty()) {
       continue;
     }
     v1::MissingValue* missing = out->add_missing_values();
@@ -113,11 +113,12 @@ void CheckValues(const PlanState& state, const v1::Action& action,
   }
 }
 
-void CheckAction(const PlanState& state, const v1::Action& action,
-                 absl::CivilDay last, int fiche_year, uint64_t known_at,
-                 Groups* groups, v1::Completeness* out) {
+void CheckAction(const PlanView::ActionEntry& entry, absl::CivilDay last,
+                 int fiche_year, uint64_t known_at, Groups* groups,
+                 v1::Completeness* out) {
+  const v1::Action& action = *entry.definition;
+  const ActionRecord* record = entry.record;
   groups->ForAction(action, [](Group* g) { ++g->actions; });
-  const ActionRecord* record = state.FindAction(action.id());
   if (!PlanState::HasFiche(*record, fiche_year, known_at)) {
     v1::MissingFiche* missing = out->add_missing_fiches();
     missing->set_action_id(action.id());
@@ -174,13 +175,13 @@ v1::Completeness BuildCompleteness(const PlanState& state, absl::CivilDay first,
   out.set_to_date(storage::FormatIsoDate(last));
   out.set_position(position);
   Groups groups;
-  const v1::Plan plan = state.PlanAsOf(last, known_at);
-  for (const v1::StrategicObjective& objective : plan.objectives()) {
-    for (const v1::Action& action : objective.actions()) {
-      CheckAction(state, action, last, fiche_year, known_at, &groups, &out);
-      for (const v1::Indicator& indicator : action.indicators()) {
-        CheckValues(state, action, indicator, first, last, known_at, &groups,
-                    &out);
+  const PlanView plan = state.ViewAsOf(last, known_at);
+  for (const PlanView::ObjectiveEntry& objective : plan.objectives) {
+    for (const PlanView::ActionEntry& action : objective.actions) {
+      CheckAction(action, last, fiche_year, known_at, &groups, &out);
+      for (const PlanView::IndicatorEntry& indicator : action.indicators) {
+        CheckValues(*action.definition, indicator, first, last, known_at,
+                    &groups, &out);
       }
     }
   }
