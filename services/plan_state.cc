@@ -213,7 +213,7 @@ void PlanState::Supersede(IndicatorRecord* indicator, size_t original,
                           size_t correction) {
   MeasurementRecord& replaced = indicator->values[original];
   const MeasurementRecord& by = indicator->values[correction];
-  replaced.superseded_by = by.event_id.ToString();
+  replaced.superseded_by = by.event_id;
   replaced.superseded_at = by.position;
   indicator->timeline.Supersede(replaced.date, replaced.position, by.position);
 }
@@ -331,10 +331,9 @@ std::vector<const MeasurementRecord*> PlanState::ValuesOn(
   ValueTimeline::ValuesOn(timelines, day, known_at,
                           [&](size_t i, size_t handle) {
                             values[i] = &indicators[i]->values[handle];
-                            // An answer reads the record's first fields, up to
-                            // is_number.
+                            // An answer reads the record's first line (see
+                            // MeasurementRecord).
                             __builtin_prefetch(values[i]);
-                            __builtin_prefetch(&values[i]->is_number);
                           });
   return values;
 }

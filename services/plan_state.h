@@ -115,10 +115,10 @@ struct RawEventIdEq {
   }
 };
 
-// A measurement or a correction: one value of an indicator.
-// (Fields ordered to leave no padding, there being one per value, and with
-// what every answer reads first: the first 49 bytes, a cache line or two.)
-struct MeasurementRecord {
+// A measurement or a correction: one value of an indicator. There is one
+// per value, 128 bytes on a cache line boundary: what every answer reads
+// (id, date, position, number, is_number: the first 49 bytes) is one line.
+struct alignas(64) MeasurementRecord {
   RawEventId event_id;
   absl::CivilDay date;
   uint64_t position = 0;
@@ -126,12 +126,14 @@ struct MeasurementRecord {
   bool is_number = true;
   // For a correction: the event it replaced.
   std::optional<RawEventId> supersedes;
+  // Set when a later correction replaced this value: that correction, and
+  // its position.
+  std::optional<RawEventId> superseded_by;
   std::string level;
-  // Set when a later correction replaced this value: that correction (in
-  // text form; few values are replaced) and its position.
-  std::string superseded_by;
   uint64_t superseded_at = kNeverSuperseded;
 };
+static_assert(sizeof(MeasurementRecord) == 128,
+              "a value record is two cache lines");
 
 struct IndicatorRecord {
   std::vector<DefinitionVersion<v1::Indicator>> versions;  // log order

@@ -197,7 +197,8 @@ void AddLateCorrections(const PlanState& state, const v1::EvaluationState& from,
             replaced.superseded_at > to_position) {
           break;
         }
-        at = record->value_index.find(replaced.superseded_by);
+        if (!replaced.superseded_by.has_value()) break;
+        at = record->value_index.find(*replaced.superseded_by);
         if (at == record->value_index.end()) break;
         AddCorrection(replaced, record->values[at->second], indicator_id, diff);
       }

@@ -253,11 +253,12 @@ absl::StatusOr<Derived> ValidateCorrection(
   *indicator_revision = record->revision;
   auto index = record->value_index.find(r.supersedes_event_id());
   if (index != record->value_index.end() &&
-      !record->values[index->second].superseded_by.empty()) {
-    return absl::FailedPreconditionError(absl::StrCat(
-        v.Field("supersedes_event_id"), ": ", r.supersedes_event_id(),
-        " was already corrected by ",
-        record->values[index->second].superseded_by, "; correct that instead"));
+      record->values[index->second].superseded_by.has_value()) {
+    return absl::FailedPreconditionError(
+        absl::StrCat(v.Field("supersedes_event_id"), ": ",
+                     r.supersedes_event_id(), " was already corrected by ",
+                     record->values[index->second].superseded_by->ToString(),
+                     "; correct that instead"));
   }
   KOERS_RETURN_IF_ERROR(v.Value(*indicator, r.has_number(), r.number(),
                                 r.has_level(), r.level()));

@@ -456,9 +456,10 @@ absl::StatusOr<v1::GetHistoryResponse> Tracker::GetHistory(
     if (indicator != nullptr) {
       auto value = indicator->value_index.find(event.event_id());
       if (value != indicator->value_index.end() &&
-          indicator->values[value->second].superseded_at <= point.known_at) {
+          indicator->values[value->second].superseded_at <= point.known_at &&
+          indicator->values[value->second].superseded_by.has_value()) {
         entry->set_superseded_by(
-            indicator->values[value->second].superseded_by);
+            indicator->values[value->second].superseded_by->ToString());
       }
     }
     *entry->mutable_event() = std::move(event);
