@@ -312,13 +312,6 @@ const StatusChange* PlanState::LastStatusChange(const ActionRecord& action) {
                                        : &action.status_changes.back();
 }
 
-const MeasurementRecord* PlanState::ValueOn(const IndicatorRecord& indicator,
-                                            absl::CivilDay day,
-                                            uint64_t known_at) {
-  const ptrdiff_t index = indicator.timeline.ValueOn(day, known_at);
-  return index < 0 ? nullptr : &indicator.values[static_cast<size_t>(index)];
-}
-
 std::vector<const MeasurementRecord*> PlanState::ValuesOn(
     const std::vector<const IndicatorRecord*>& indicators, absl::CivilDay day,
     uint64_t known_at) {

@@ -30,6 +30,7 @@
 #include "koers/v1/events.pb.h"
 #include "koers/v1/plan.pb.h"
 #include "services/value_timeline.h"
+#include "storage/event_id.h"
 
 namespace koers::services {
 
@@ -93,7 +94,7 @@ class RawEventId {
   }
 
  private:
-  std::array<char, 16> bytes_{};
+  std::array<char, storage::kRawEventIdSize> bytes_{};
 };
 
 // Hash and equality of the index of values by event id, which may also be
@@ -116,8 +117,9 @@ struct RawEventIdEq {
 };
 
 // A measurement or a correction: one value of an indicator. There is one
-// per value, 128 bytes on a cache line boundary: what every answer reads
-// (id, date, position, number, is_number: the first 49 bytes) is one line.
+// per value, 128 bytes on a cache line boundary: what an answer reads of a
+// number (id, date, position, number, is_number: the first 49 bytes) is
+// one line; a scale level is on the second.
 struct alignas(64) MeasurementRecord {
   RawEventId event_id;
   absl::CivilDay date;
@@ -134,6 +136,10 @@ struct alignas(64) MeasurementRecord {
 };
 static_assert(sizeof(MeasurementRecord) == 128,
               "a value record is two cache lines");
+static_assert(sizeof(RawEventId) + sizeof(absl::CivilDay) +
+                      2 * sizeof(uint64_t) + sizeof(bool) <=
+                  64,
+              "what an answer reads of a number fits the first line");
 
 struct IndicatorRecord {
   std::vector<DefinitionVersion<v1::Indicator>> versions;  // log order
@@ -242,18 +248,15 @@ class PlanState {
   // The latest status change by log order, if any.
   static const StatusChange* LastStatusChange(const ActionRecord& action);
 
-  // The value in force for the indicator on `day` as known at `known_at`:
-  // among the values recorded by then and not replaced by a correction
-  // recorded by then, the one with the latest reference date <= day (ties:
-  // the later position). nullptr when none.
-  static const MeasurementRecord* ValueOn(const IndicatorRecord& indicator,
-                                          absl::CivilDay day,
-                                          uint64_t known_at = kKnownNow);
-  // ValueOn of each of `indicators` at one point, looked up together (see
+  // The value in force for each of `indicators` (none null) on `day` as
+  // known at `known_at`: among the values recorded by then and not replaced
+  // by a correction recorded by then, the one with the latest reference
+  // date <= day (ties: the later position). Element i answers
+  // indicators[i]: nullptr when it has none. Looked up together (see
   // ValueTimeline::ValuesOn), with the records prefetched.
   static std::vector<const MeasurementRecord*> ValuesOn(
       const std::vector<const IndicatorRecord*>& indicators, absl::CivilDay day,
-      uint64_t known_at);
+      uint64_t known_at = kKnownNow);
   // The values in force dated in [first, last] as known at `known_at`,
   // oldest first, at most the latest `limit`.
   static std::vector<const MeasurementRecord*> ValuesBetween(

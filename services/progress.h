@@ -14,10 +14,10 @@
 namespace koers::services {
 
 // The plan's progress on `day` as known at `known_at`: the plan as it stood
-// then (PlanAsOf), each action's status then and whether it is overdue, each
-// indicator's value in force then, its progress from baseline to target and
-// its verdict, and the roll-ups. `position` is the log position the answer
-// reflects (the known-at point resolved).
+// then (PlanState::ViewAsOf), each action's status then and whether it is
+// overdue, each indicator's value in force then, its progress from baseline to
+// target and its verdict, and the roll-ups. `position` is the log position the
+// answer reflects (the known-at point resolved).
 v1::GetProgressResponse BuildProgress(const PlanState& state,
                                       absl::CivilDay day, uint64_t known_at,
                                       uint64_t position);

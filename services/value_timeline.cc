@@ -29,23 +29,24 @@ size_t ValueTimeline::SegmentAfter(int32_t day) const {
       segment_days_.begin());
 }
 
+template <typename Days>
+size_t ValueTimeline::UpperBoundInGroup(const Days& days, size_t group,
+                                        size_t width, int32_t day) {
+  if (group == 0) return 0;
+  const auto begin = days.begin() + (group - 1) * width;
+  const auto end = days.begin() + std::min(days.size(), group * width);
+  return static_cast<size_t>(std::upper_bound(begin, end, day) - days.begin());
+}
+
 size_t ValueTimeline::BlockAfter(size_t segment, int32_t day) const {
   // The first block starting after `day`: in the segment before `segment`,
   // or the first block of `segment`. The entry sought is that block's first
   // or one in the block before.
-  if (segment == 0) return 0;
-  const auto begin = block_days_.begin() + (segment - 1) * kSegment;
-  const auto end =
-      block_days_.begin() + std::min(block_days_.size(), segment * kSegment);
-  return static_cast<size_t>(std::upper_bound(begin, end, day) -
-                             block_days_.begin());
+  return UpperBoundInGroup(block_days_, segment, kSegment, day);
 }
 
 size_t ValueTimeline::AfterInBlock(size_t block, int32_t day) const {
-  if (block == 0) return 0;
-  const auto begin = days_.begin() + (block - 1) * kBlock;
-  const auto end = days_.begin() + std::min(days_.size(), block * kBlock);
-  return static_cast<size_t>(std::upper_bound(begin, end, day) - days_.begin());
+  return UpperBoundInGroup(days_, block, kBlock, day);
 }
 
 size_t ValueTimeline::Find(int32_t day, uint64_t position, bool after) const {

@@ -115,18 +115,25 @@ class ValueTimeline {
   static bool Visible(const Record& record, uint64_t known_at) {
     return record.position <= known_at && known_at < record.superseded_at;
   }
-  // The offset of the first entry dated after `day`, in three steps, each
-  // reading about one cache line: the first segment starting after `day`,
-  // then the first block, then the offset.
+  // The offset of the first entry dated after `day`, in three steps: the
+  // first segment starting after `day` (a search of n / 256 days, one line
+  // up to 4,096 entries), then the first block (one line), then the offset
+  // (one line).
   size_t SegmentAfter(int32_t day) const;
   size_t BlockAfter(size_t segment, int32_t day) const;
   size_t AfterInBlock(size_t block, int32_t day) const;
   size_t After(int32_t day) const {
     return AfterInBlock(BlockAfter(SegmentAfter(day), day), day);
   }
-  // The handle of the visible entry before offset `end` dated on or before
-  // the day `end` was found for; -1 when none.
+  // The handle of the latest visible entry at an offset below `end`; -1
+  // when none.
   ptrdiff_t ValueBefore(size_t end, uint64_t known_at) const;
+  // The first offset in group `group - 1` of `days` (groups of `width`
+  // from offset 0) whose day is after `day`, or the group's end; 0 when
+  // `group` is 0.
+  template <typename Days>
+  static size_t UpperBoundInGroup(const Days& days, size_t group, size_t width,
+                                  int32_t day);
   // The offset of the entry (`day`, `position`), or of the first later one;
   // with `after`, of the first later one.
   size_t Find(int32_t day, uint64_t position, bool after) const;
@@ -145,22 +152,28 @@ class ValueTimeline {
   // A walk back over the entries before offset `end`: depth first and
   // right to left over the summaries from the top, so that a run with
   // nothing visible is passed over whole at the highest level that covers
-  // it, reading a few summaries per level. `level` and `node` name the
-  // summary to look at next.
+  // it, reading a few summaries per level.
   struct WalkBack {
+    // The summary to look at next.
     size_t level = 0;
     size_t node = 0;
+    // Entries at `end` and after are not visited.
     size_t end = 0;
+    // Nothing left to visit, or `visit` asked to stop.
     bool done = true;
   };
+  // A walk over the entries before `end`; done at once when `end` is 0.
   WalkBack StartWalkBack(size_t end) const;
-  // One step of `walk`: one summary, or one block's entries, each visible
-  // one dated on or after `first` passed to `visit` (latest first) until it
-  // returns false. Prefetches what the next step reads, so that steps of
-  // different walks taken in turn overlap their cache misses.
+  // One step of `walk` (not done): one summary, or one block's entries,
+  // each visible one dated on or after `first` passed to `visit` (latest
+  // first) until it returns false. `first` = INT32_MIN means no lower
+  // bound, and saves the check of each run passed over. Prefetches what the
+  // next step reads, so that steps of different walks taken in turn
+  // overlap their cache misses.
   template <typename Visit>
   void StepBack(int32_t first, uint64_t known_at, WalkBack* walk,
                 Visit visit) const;
+  // Prefetches what the next StepBack of `walk` reads first.
   void PrefetchStep(const WalkBack& walk) const;
   // Calls `visit` with the handle of each visible entry before offset `end`
   // dated on or after `first`, latest first, until it returns false.
@@ -177,17 +190,19 @@ class ValueTimeline {
     static constexpr std::align_val_t kLine{64};
     LineAligned() = default;
     template <typename U>
-    explicit LineAligned(const LineAligned<U>& /*other*/) {}
+    LineAligned(const LineAligned<U>& /*other*/) {}  // NOLINT: rebinding
     T* allocate(size_t count) {
       return static_cast<T*>(::operator new(count * sizeof(T), kLine));
     }
     void deallocate(T* data, size_t /*count*/) {
       ::operator delete(data, kLine);
     }
-    friend bool operator==(const LineAligned&, const LineAligned&) {
+    template <typename U>
+    bool operator==(const LineAligned<U>& /*other*/) const {
       return true;
     }
-    friend bool operator!=(const LineAligned&, const LineAligned&) {
+    template <typename U>
+    bool operator!=(const LineAligned<U>& /*other*/) const {
       return false;
     }
   };
@@ -204,7 +219,7 @@ class ValueTimeline {
   // a dozen.
   Lines<int32_t> block_days_;
   // block_days_[s * kSegment] for each segment s: the first step of a
-  // search, small enough to stay in the cache.
+  // search, n / 256 days, small enough to stay in the cache.
   Lines<int32_t> segment_days_;
   // levels_[0] summarises kBlock entries each; levels_[l + 1] kFanout
   // summaries of levels_[l] each. The top level has a single summary.

@@ -302,6 +302,13 @@ TEST(ValueTimelineTest, AgreesWithABruteForceScanOnLongLogLikeTimelines) {
         ASSERT_EQ(timeline.ValueOn(as_of, known_at), want)
             << "as of " << as_of << " known at " << known_at << " after "
             << i + 1;
+        ptrdiff_t together = -1;
+        ValueTimeline::ValuesOn({&timeline}, as_of, known_at,
+                                [&together](size_t, size_t handle) {
+                                  together = static_cast<ptrdiff_t>(handle);
+                                });
+        ASSERT_EQ(together, want)
+            << "ValuesOn as of " << as_of << " known at " << known_at;
         const absl::CivilDay first = as_of - uniform(0, 400);
         ASSERT_EQ(timeline.ValuesBetween(first, as_of, known_at, 40),
                   BruteBetween(entries, first, as_of, known_at, 40))
@@ -310,6 +317,33 @@ TEST(ValueTimelineTest, AgreesWithABruteForceScanOnLongLogLikeTimelines) {
       }
     }
   }
+}
+
+// 16 blocks of 16 values make a segment of the search index. Values added
+// in front of 257 others (two segments) shift every block's and segment's
+// first day; each value must still be found from its own day on.
+TEST(ValueTimelineTest, OutOfOrderAddsKeepTheSearchIndexRight) {
+  ValueTimeline timeline;
+  constexpr int kCount = 257;
+  for (int i = 0; i < kCount; ++i) {
+    timeline.Add(kMarch + 10 + 2 * i, static_cast<uint64_t>(100 + i),
+                 static_cast<size_t>(i));
+  }
+  for (int i = 0; i < 5; ++i) {
+    timeline.Add(kMarch + i, static_cast<uint64_t>(1000 + i),
+                 static_cast<size_t>(kCount + i));
+  }
+  EXPECT_EQ(timeline.ValueOn(kMarch - 1, kKnownNow), -1);
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_EQ(timeline.ValueOn(kMarch + i, kKnownNow), kCount + i) << i;
+  }
+  for (int i = 0; i < kCount; ++i) {
+    ASSERT_EQ(timeline.ValueOn(kMarch + 10 + 2 * i, kKnownNow), i) << i;
+    ASSERT_EQ(timeline.ValueOn(kMarch + 11 + 2 * i, kKnownNow), i) << i;
+  }
+  EXPECT_EQ(timeline.ValueOn(kMarch + 600, 99), -1);
+  EXPECT_EQ(timeline.ValueOn(kMarch + 600, 150), 50);
+  EXPECT_EQ(timeline.ValueOn(kMarch + 4, 999), -1);
 }
 
 // A whole-plan read looks all the timelines up together; the answers must
