@@ -275,9 +275,9 @@ void ValueTimeline::ValuesOn(const std::vector<const ValueTimeline*>& timelines,
   const size_t count = timelines.size();
   // Each stage does one step for every timeline and prefetches what the
   // next step reads: the timelines, their segments, blocks, offsets, then
-  // the walks back.
-  // 16 days from a multiple of 16 on fill one line (see LineAligned).
-  const auto prefetch_16 = [](const Lines<int32_t>& days, size_t at) {
+  // the walks back. The 16 days a step searches, from a multiple of 16 on,
+  // fill one line (see LineAligned).
+  const auto prefetch_line = [](const Lines<int32_t>& days, size_t at) {
     __builtin_prefetch(&days[at]);
   };
   for (const ValueTimeline* timeline : timelines) {
@@ -287,7 +287,7 @@ void ValueTimeline::ValuesOn(const std::vector<const ValueTimeline*>& timelines,
   }
   for (const ValueTimeline* timeline : timelines) {
     if (timeline->segment_days_.empty()) continue;
-    prefetch_16(timeline->segment_days_, 0);
+    prefetch_line(timeline->segment_days_, 0);
     __builtin_prefetch(&timeline->levels_.front());
     __builtin_prefetch(&timeline->levels_.back());
   }
@@ -296,13 +296,13 @@ void ValueTimeline::ValuesOn(const std::vector<const ValueTimeline*>& timelines,
     const ValueTimeline& timeline = *timelines[t];
     steps[t] = timeline.SegmentAfter(day_number);
     if (steps[t] > 0) {
-      prefetch_16(timeline.block_days_, (steps[t] - 1) * kSegment);
+      prefetch_line(timeline.block_days_, (steps[t] - 1) * kSegment);
     }
   }
   for (size_t t = 0; t < count; ++t) {
     const ValueTimeline& timeline = *timelines[t];
     steps[t] = timeline.BlockAfter(steps[t], day_number);
-    if (steps[t] > 0) prefetch_16(timeline.days_, (steps[t] - 1) * kBlock);
+    if (steps[t] > 0) prefetch_line(timeline.days_, (steps[t] - 1) * kBlock);
   }
   std::vector<WalkBack> walks(count);
   std::vector<size_t> pending;
