@@ -181,7 +181,7 @@ void PlanState::AddValue(IndicatorRecord* indicator, uint64_t revision,
 }
 
 void PlanState::IndexValues(IndicatorRecord* indicator, size_t from) {
-  std::vector<MeasurementRecord>& values = indicator->values;
+  auto& values = indicator->values;
   if (from == 0) {
     // Loading: the final sizes are known. (Not when adding one by one: a
     // vector's reserve grows it exactly, not geometrically.)

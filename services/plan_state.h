@@ -29,6 +29,7 @@
 #include "google/protobuf/timestamp.pb.h"
 #include "koers/v1/events.pb.h"
 #include "koers/v1/plan.pb.h"
+#include "services/state_memory.h"
 #include "services/value_timeline.h"
 #include "storage/event_id.h"
 
@@ -144,9 +145,10 @@ static_assert(sizeof(RawEventId) + sizeof(absl::CivilDay) +
 struct IndicatorRecord {
   std::vector<DefinitionVersion<v1::Indicator>> versions;  // log order
   // In the order applied (log order, except when loaded from projections).
-  std::vector<MeasurementRecord> values;
+  std::vector<MeasurementRecord, StateAllocator<MeasurementRecord>> values;
   // Event id -> index into `values`.
-  absl::flat_hash_map<RawEventId, size_t, RawEventIdHash, RawEventIdEq>
+  absl::flat_hash_map<RawEventId, size_t, RawEventIdHash, RawEventIdEq,
+                      StateAllocator<std::pair<const RawEventId, size_t>>>
       value_index;
   // The values by valid time, for bitemporal reads (handles: indices into
   // `values`).

@@ -189,7 +189,7 @@ void ValueTimeline::PrefetchStep(const WalkBack& walk) const {
   }
   // The scan of a block starts at its last entry before `end` and goes
   // back until an entry is visible: the records of a block fill four
-  // lines, its handles one (see LineAligned).
+  // lines, its handles one (see Lines).
   const size_t begin = walk.node * kBlock;
   const size_t last =
       std::min(walk.end, std::min(records_.size(), begin + kBlock)) - 1;
@@ -276,7 +276,7 @@ void ValueTimeline::ValuesOn(const std::vector<const ValueTimeline*>& timelines,
   // Each stage does one step for every timeline and prefetches what the
   // next step reads: the timelines, their segments, blocks, offsets, then
   // the walks back. The 16 days a step searches, from a multiple of 16 on,
-  // fill one line (see LineAligned).
+  // fill one line (see Lines).
   const auto prefetch_line = [](const Lines<int32_t>& days, size_t at) {
     __builtin_prefetch(&days[at]);
   };

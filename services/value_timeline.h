@@ -33,11 +33,11 @@
 #include <cstddef>
 #include <cstdint>
 #include <limits>
-#include <new>
 #include <vector>
 
 #include "absl/functional/function_ref.h"
 #include "absl/time/civil_time.h"
+#include "services/state_memory.h"
 
 namespace koers::services {
 
@@ -182,32 +182,11 @@ class ValueTimeline {
                      Visit visit) const;
 
   // Storage starting on a cache line, so that a run of 16 days or of 4
-  // records, or a node's 8 summaries, spans as few lines as it can: on a
-  // long log the lines a lookup touches are its cost.
+  // records, or a node's 8 summaries, spans as few lines as it can, and in
+  // huge pages (see state_memory.h): on a long log the lines and pages a
+  // lookup touches are its cost.
   template <typename T>
-  struct LineAligned {
-    using value_type = T;
-    static constexpr std::align_val_t kLine{64};
-    LineAligned() = default;
-    template <typename U>
-    LineAligned(const LineAligned<U>& /*other*/) {}  // NOLINT: rebinding
-    T* allocate(size_t count) {
-      return static_cast<T*>(::operator new(count * sizeof(T), kLine));
-    }
-    void deallocate(T* data, size_t /*count*/) {
-      ::operator delete(data, kLine);
-    }
-    template <typename U>
-    bool operator==(const LineAligned<U>& /*other*/) const {
-      return true;
-    }
-    template <typename U>
-    bool operator!=(const LineAligned<U>& /*other*/) const {
-      return false;
-    }
-  };
-  template <typename T>
-  using Lines = std::vector<T, LineAligned<T>>;
+  using Lines = std::vector<T, StateAllocator<T, 64>>;
 
   // Entry i: dated days_[i] (days since 1970-01-01), recorded and replaced
   // at records_[i], handle handles_[i]. Sorted by (day, position).
