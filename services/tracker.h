@@ -134,8 +134,6 @@ class Tracker {
                                     absl::string_view field) const;
   absl::StatusOr<uint64_t> ResolveKnownAt(const v1::KnownAt& known_at,
                                           absl::string_view field) const;
-  // The last position whose record time is at or before `time` (0: none).
-  absl::StatusOr<uint64_t> PositionAt(absl::Time time, uint64_t head) const;
   // One side of a diff: its state, day and known-at position.
   struct DiffPoint {
     v1::EvaluationState state;

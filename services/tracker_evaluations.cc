@@ -38,23 +38,6 @@ absl::Status CheckSnapshotName(const std::string& name) {
 
 }  // namespace
 
-absl::StatusOr<uint64_t> Tracker::PositionAt(absl::Time time,
-                                             uint64_t head) const {
-  // Record time never goes back along the log: binary search.
-  uint64_t low = 0;          // known to be at or before `time`
-  uint64_t high = head + 1;  // known to be after `time`
-  while (high - low > 1) {
-    const uint64_t middle = low + (high - low) / 2;
-    KOERS_ASSIGN_OR_RETURN(const v1::Event event, log_->ReadAt(middle));
-    if (storage::FromProtoTimestamp(event.record_time()) <= time) {
-      low = middle;
-    } else {
-      high = middle;
-    }
-  }
-  return low;
-}
-
 absl::StatusOr<uint64_t> Tracker::ResolveKnownAt(
     const v1::KnownAt& known_at, absl::string_view field) const {
   const uint64_t head = HeadPosition();
@@ -67,7 +50,8 @@ absl::StatusOr<uint64_t> Tracker::ResolveKnownAt(
       }
       return known_at.position();
     case v1::KnownAt::kTime:
-      return PositionAt(storage::FromProtoTimestamp(known_at.time()), head);
+      return log_->PositionAt(storage::FromProtoTimestamp(known_at.time()),
+                              head);
     case v1::KnownAt::POINT_NOT_SET:
       break;
   }

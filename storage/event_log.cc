@@ -5,9 +5,12 @@
 #include <filesystem>
 #include <limits>
 #include <memory>
+#include <optional>
+#include <string>
 #include <utility>
 
 #include "absl/status/status.h"
+#include "absl/strings/match.h"
 #include "absl/strings/numbers.h"
 #include "absl/strings/str_cat.h"
 #include "rocksdb/filter_policy.h"
@@ -251,6 +254,68 @@ absl::StatusOr<v1::Event> EventLog::Impl::ReadAt(uint64_t position) const {
     return absl::NotFoundError(absl::StrCat("no event at position ", position));
   }
   return ReadAtWith(rocksdb::ReadOptions(), position);
+}
+
+namespace {
+
+// The record-time index key of `time`; nullopt before 1970 or after 2262,
+// which nanoseconds in 64 bits cannot hold.
+std::optional<std::string> RecordTimeKeyOf(absl::Time time) {
+  if (time < absl::UnixEpoch() ||
+      time > absl::FromUnixNanos(std::numeric_limits<int64_t>::max())) {
+    return std::nullopt;
+  }
+  return keys::RecordTimeKey(absl::ToUnixNanos(time));
+}
+
+}  // namespace
+
+void EventLog::Impl::StageRecordTime(absl::Time record_time,
+                                     uint64_t last_position,
+                                     rocksdb::WriteBatch* batch) {
+  // A group outside the key range goes unindexed: record time never goes
+  // back, so such groups precede (before 1970) or follow (after 2262) all
+  // indexed ones, and the binary search covers them.
+  if (std::optional<std::string> key = RecordTimeKeyOf(record_time)) {
+    batch->Put(*key, keys::PositionKey(last_position));
+  }
+}
+
+absl::StatusOr<uint64_t> EventLog::Impl::PositionAt(absl::Time time,
+                                                    uint64_t at_most) const {
+  const uint64_t limit = std::min(at_most, Head().position);
+  if (std::optional<std::string> key = RecordTimeKeyOf(time)) {
+    std::unique_ptr<rocksdb::Iterator> it(
+        db_->NewIterator(rocksdb::ReadOptions(), db_->DefaultColumnFamily()));
+    it->SeekForPrev(*key);
+    if (it->Valid() &&
+        absl::StartsWith(ToView(it->key()), keys::kRecordTimePrefix)) {
+      // Every position up to the entry's was recorded by then; the next
+      // group, if any, after. Entries of groups not yet durable are
+      // written too, hence the limit.
+      return std::min(keys::DecodeBigEndian64(ToView(it->value())), limit);
+    }
+    KOERS_RETURN_IF_ERROR(
+        FromRocksDb(it->status(), "reading the record-time index"));
+  }
+  return SearchPositionAt(time, limit);
+}
+
+absl::StatusOr<uint64_t> EventLog::Impl::SearchPositionAt(
+    absl::Time time, uint64_t limit) const {
+  uint64_t low = 0;           // known to be at or before `time`
+  uint64_t high = limit + 1;  // known to be after `time`
+  while (high - low > 1) {
+    const uint64_t middle = low + (high - low) / 2;
+    KOERS_ASSIGN_OR_RETURN(const v1::Event event,
+                           ReadAtWith(rocksdb::ReadOptions(), middle));
+    if (FromProtoTimestamp(event.record_time()) <= time) {
+      low = middle;
+    } else {
+      high = middle;
+    }
+  }
+  return low;
 }
 
 absl::StatusOr<std::vector<v1::Event>> EventLog::Impl::ReadAll(
@@ -543,6 +608,10 @@ absl::StatusOr<v1::Event> EventLog::ReadEvent(
 }
 absl::StatusOr<v1::Event> EventLog::ReadAt(uint64_t position) const {
   return impl_->ReadAt(position);
+}
+absl::StatusOr<uint64_t> EventLog::PositionAt(absl::Time time,
+                                              uint64_t at_most) const {
+  return impl_->PositionAt(time, at_most);
 }
 absl::StatusOr<std::optional<uint64_t>> EventLog::StreamRevision(
     absl::string_view stream) const {

@@ -292,6 +292,13 @@ class EventLog {
   // The event at this position. NotFound past the head.
   absl::StatusOr<v1::Event> ReadAt(uint64_t position) const;
 
+  // The last position recorded at or before `time` (0 when none), at most
+  // `at_most` and the head: what the log held at that instant. One seek in
+  // the record-time index, whatever the log's length; for instants before
+  // the index's first entry (a log written before it existed), a binary
+  // search over the events.
+  absl::StatusOr<uint64_t> PositionAt(absl::Time time, uint64_t at_most) const;
+
   // The revision of the stream's last event; nullopt when it has none.
   absl::StatusOr<std::optional<uint64_t>> StreamRevision(
       absl::string_view stream) const;

@@ -56,6 +56,7 @@ class EventLog::Impl {
                                                     size_t limit) const;
   absl::StatusOr<v1::Event> ReadEvent(absl::string_view event_id) const;
   absl::StatusOr<v1::Event> ReadAt(uint64_t position) const;
+  absl::StatusOr<uint64_t> PositionAt(absl::Time time, uint64_t at_most) const;
   // The last revision of `stream` among durable events (what readers see).
   absl::StatusOr<std::optional<uint64_t>> DurableStreamRevision(
       absl::string_view stream) const;
@@ -155,6 +156,14 @@ class EventLog::Impl {
   // without a projector.
   void StageProjection(const v1::Event& event,
                        rocksdb::WriteBatch* batch) const;
+  // Stages the record-time index entry of a group recorded at
+  // `record_time` whose last event is at `last_position`.
+  static void StageRecordTime(absl::Time record_time, uint64_t last_position,
+                              rocksdb::WriteBatch* batch);
+  // The binary search of PositionAt over positions [0, limit], for
+  // instants the record-time index does not cover.
+  absl::StatusOr<uint64_t> SearchPositionAt(absl::Time time,
+                                            uint64_t limit) const;
   // Stages the position the projections reflect once the batch is written.
   void StageProjectionPosition(uint64_t position,
                                rocksdb::WriteBatch* batch) const;

@@ -204,6 +204,7 @@ void EventLog::Impl::CommitGroup(WrittenGroup* group) {
   }
   if (batch.Count() == 0) return;
   StageProjectionPosition(state.last_position, &batch);
+  StageRecordTime(state.record_time, state.last_position, &batch);
 
   // Not synced here: the syncer thread makes it durable (together with the
   // groups written meanwhile) before anyone learns of it, and readers see

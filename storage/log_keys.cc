@@ -42,6 +42,12 @@ std::string PositionKey(uint64_t position) {
   return key;
 }
 
+std::string RecordTimeKey(int64_t unix_nanos) {
+  std::string key(kRecordTimePrefix);
+  AppendBigEndian64(static_cast<uint64_t>(unix_nanos), &key);
+  return key;
+}
+
 std::string StreamPrefix(absl::string_view stream) {
   std::string prefix(stream);
   prefix.push_back('\0');

@@ -34,6 +34,12 @@
 //   their events.
 // In "default":
 //   key "koers.projections.position"  value: BE64(position reflected)
+//   key "koers.record_time/" || BE64(nanoseconds since 1970-01-01 UTC)
+//       value: BE64(the last position of a group recorded then)
+//     The record-time index, written in each group's batch: record time
+//     never goes back along the log, so the entry at or before an instant
+//     holds the last position recorded by then. Logs written before it was
+//     added (still format 1) have no entries for their earlier groups.
 #ifndef KOERS_STORAGE_LOG_KEYS_H_
 #define KOERS_STORAGE_LOG_KEYS_H_
 
@@ -67,6 +73,11 @@ void AppendBigEndian64(uint64_t value, std::string* out);
 uint64_t DecodeBigEndian64(absl::string_view bytes);
 
 std::string PositionKey(uint64_t position);
+
+inline constexpr absl::string_view kRecordTimePrefix = "koers.record_time/";
+// The record-time index key of an instant `unix_nanos` >= 0 nanoseconds
+// after 1970-01-01 UTC.
+std::string RecordTimeKey(int64_t unix_nanos);
 
 std::string StreamKey(absl::string_view stream, uint64_t revision);
 // The prefix shared by every key of `stream` in by_stream and by_valid_time.

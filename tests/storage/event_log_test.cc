@@ -26,6 +26,7 @@ namespace {
 
 using ::koers::testing::FakeClock;
 using ::koers::testing::IsOk;
+using ::koers::testing::IsOkAndHolds;
 using ::koers::testing::Measurement;
 using ::koers::testing::Request;
 using ::koers::testing::StatusIs;
@@ -605,6 +606,10 @@ class RawDb {
             .ok());
     return value;
   }
+  void Delete(int family_index, const std::string& key) {
+    EXPECT_TRUE(
+        db_->Delete(rocksdb::WriteOptions(), handles_[family_index], key).ok());
+  }
   void Put(int family_index, const std::string& key, const std::string& value) {
     EXPECT_TRUE(
         db_->Put(rocksdb::WriteOptions(), handles_[family_index], key, value)
@@ -619,6 +624,90 @@ class RawDb {
 
 constexpr int kEvents = 1;
 constexpr int kById = 3;
+constexpr int kDefault = 0;
+
+// Three groups a minute apart: positions 1-2, 3, 4-6.
+class PositionAtTest : public EventLogTest {
+ protected:
+  void SetUp() override {
+    for (int size : {2, 1, 3}) {
+      AppendRequest request;
+      for (int i = 0; i < size; ++i) {
+        request.events.push_back(Measurement("I", i));
+      }
+      group_times_.push_back(clock_.Now());
+      ASSERT_OK(log_->Append(std::move(request)));
+      clock_.Advance(absl::Minutes(1));
+    }
+  }
+
+  // The answers that do not depend on how they are found.
+  void ExpectAnswersAsRecorded() {
+    const absl::Time first = group_times_[0];
+    const uint64_t all = ~uint64_t{0};
+    EXPECT_THAT(log_->PositionAt(first - absl::Nanoseconds(1), all),
+                IsOkAndHolds(0u));
+    EXPECT_THAT(log_->PositionAt(first, all), IsOkAndHolds(2u));
+    EXPECT_THAT(log_->PositionAt(first + absl::Seconds(59), all),
+                IsOkAndHolds(2u));
+    EXPECT_THAT(log_->PositionAt(group_times_[1], all), IsOkAndHolds(3u));
+    EXPECT_THAT(log_->PositionAt(group_times_[2] - absl::Nanoseconds(1), all),
+                IsOkAndHolds(3u));
+    EXPECT_THAT(log_->PositionAt(group_times_[2], all), IsOkAndHolds(6u));
+    EXPECT_THAT(log_->PositionAt(absl::InfiniteFuture(), all),
+                IsOkAndHolds(6u));
+    EXPECT_THAT(log_->PositionAt(absl::UnixEpoch() - absl::Hours(1), all),
+                IsOkAndHolds(0u));
+    // Never beyond the limit asked for.
+    EXPECT_THAT(log_->PositionAt(group_times_[2], 4), IsOkAndHolds(4u));
+    EXPECT_THAT(log_->PositionAt(first, 1), IsOkAndHolds(1u));
+  }
+
+  std::vector<absl::Time> group_times_;
+};
+
+TEST_F(PositionAtTest, FindsTheLastPositionRecordedByAnInstant) {
+  ExpectAnswersAsRecorded();
+  Reopen();
+  ExpectAnswersAsRecorded();
+}
+
+TEST_F(PositionAtTest, EachGroupHasOneRecordTimeIndexEntry) {
+  log_.reset();
+  RawDb raw(dir_.path());
+  ASSERT_TRUE(raw.ok());
+  for (size_t group = 0; group < group_times_.size(); ++group) {
+    const uint64_t last[] = {2, 3, 6};
+    EXPECT_EQ(raw.Get(kDefault, log_keys::RecordTimeKey(
+                                    absl::ToUnixNanos(group_times_[group]))),
+              log_keys::PositionKey(last[group]));
+  }
+}
+
+TEST_F(PositionAtTest, SearchesTheLogWhereTheIndexHasNoEntries) {
+  // As in a log written before the index existed: the earlier groups have
+  // no entries (here the first two), or none has.
+  log_.reset();
+  {
+    RawDb raw(dir_.path());
+    ASSERT_TRUE(raw.ok());
+    for (int group = 0; group < 2; ++group) {
+      raw.Delete(kDefault, log_keys::RecordTimeKey(
+                               absl::ToUnixNanos(group_times_[group])));
+    }
+  }
+  Reopen();
+  ExpectAnswersAsRecorded();
+  log_.reset();
+  {
+    RawDb raw(dir_.path());
+    ASSERT_TRUE(raw.ok());
+    raw.Delete(kDefault,
+               log_keys::RecordTimeKey(absl::ToUnixNanos(group_times_[2])));
+  }
+  Reopen();
+  ExpectAnswersAsRecorded();
+}
 
 class VerifyTest : public EventLogTest {
  protected:

@@ -44,6 +44,15 @@ MATCHER_P2(StatusIs, code, message_matcher,
              message_matcher, std::string(status.message()), result_listener);
 }
 
+// EXPECT_THAT(status_or, IsOkAndHolds(3u)): OK, with a value that matches.
+MATCHER_P(IsOkAndHolds, value_matcher, "is OK and holds a matching value") {
+  if (!arg.ok()) {
+    *result_listener << "status is " << arg.status();
+    return false;
+  }
+  return ::testing::ExplainMatchResult(value_matcher, *arg, result_listener);
+}
+
 }  // namespace koers::testing
 
 // ASSERT_OK_AND_ASSIGN(auto value, StatusOrExpression);
