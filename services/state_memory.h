@@ -1,5 +1,5 @@
 // StateMemory: where the in-memory plan state keeps its large arrays (the
-// value records and the value timelines).
+// value records, the value timelines and the index of values by event id).
 //
 // Why: at a million events the state fills some 200 MB, and a whole-plan read
 // hops across all of it: 300 timelines and 300 value records, each in pages
