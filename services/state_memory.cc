@@ -4,8 +4,29 @@
 
 #include <cstdint>
 
+#if defined(__SANITIZE_ADDRESS__)
+#include <sanitizer/asan_interface.h>
+#endif
+
 namespace koers::services {
 namespace {
+
+// Under AddressSanitizer, memory not handed out (free blocks, the rest of a
+// region, a red zone after each block) is poisoned, so that the sanitizer
+// reports reads and writes of it as it does for the heap's.
+#if defined(__SANITIZE_ADDRESS__)
+constexpr size_t kRedZone = 64;
+void Poison(const void* block, size_t bytes) {
+  ASAN_POISON_MEMORY_REGION(block, bytes);
+}
+void Unpoison(const void* block, size_t bytes) {
+  ASAN_UNPOISON_MEMORY_REGION(block, bytes);
+}
+#else
+constexpr size_t kRedZone = 0;
+void Poison(const void* /*block*/, size_t /*bytes*/) {}
+void Unpoison(const void* /*block*/, size_t /*bytes*/) {}
+#endif
 
 size_t RoundUp(size_t bytes, size_t unit) {
   return (bytes + unit - 1) / unit * unit;
@@ -29,6 +50,7 @@ char* MapHugePages(size_t bytes) {
   }
   // Advice only: without transparent huge pages the memory still works.
   madvise(aligned, bytes, MADV_HUGEPAGE);
+  Poison(aligned, bytes);
   return aligned;
 }
 
@@ -48,6 +70,7 @@ size_t HugePageResource::mapped_bytes() const {
 }
 
 char* HugePageResource::Carve(size_t size) {
+  size += kRedZone;
   if (size > kRegionBytes / 4) {
     const size_t mapped = RoundUp(size, kHugePage);
     mapped_bytes_ += mapped;
@@ -68,29 +91,33 @@ char* HugePageResource::Carve(size_t size) {
 void* HugePageResource::do_allocate(size_t bytes, size_t alignment) {
   if (alignment > kMaxAlignment) throw std::bad_alloc();
   const size_t size = SizeClass(bytes);
-  absl::MutexLock lock(&mu_);
-  FreeBlock*& head = free_[size];
-  if (head == nullptr) return Carve(size);
-  FreeBlock* block = head;
-  head = block->next;
+  void* block = nullptr;
+  {
+    absl::MutexLock lock(&mu_);
+    std::vector<void*>& free = free_[size];
+    if (free.empty()) {
+      block = Carve(size);
+    } else {
+      block = free.back();
+      free.pop_back();
+    }
+  }
+  Unpoison(block, bytes);
   return block;
 }
 
 void HugePageResource::do_deallocate(void* block, size_t bytes,
                                      size_t /*alignment*/) {
+  const size_t size = SizeClass(bytes);
+  Poison(block, size);
   absl::MutexLock lock(&mu_);
-  FreeBlock*& head = free_[SizeClass(bytes)];
-  head = new (block) FreeBlock{head};
+  free_[size].push_back(block);
 }
 
 std::pmr::memory_resource* StateMemory() {
-#if defined(__SANITIZE_ADDRESS__)
-  return std::pmr::new_delete_resource();
-#else
   // Never destroyed: state may be freed during static destruction.
   static auto* const memory = new HugePageResource();
   return memory;
-#endif
 }
 
 }  // namespace koers::services

@@ -15,6 +15,9 @@
 // Ownership: memory handed out stays with the process. A freed block goes
 // on a free list for its size class and is handed out again for that class;
 // nothing is returned to the system, which suits a state that only grows.
+// Under AddressSanitizer what is not handed out is poisoned (free blocks,
+// unused region, a 64-byte red zone after each block), so the sanitizer
+// checks the state's arrays as it checks the heap.
 //
 // Thread-safety: StateMemory() and the resource it returns are thread-safe.
 #ifndef KOERS_SERVICES_STATE_MEMORY_H_
@@ -23,6 +26,7 @@
 #include <cstddef>
 #include <memory_resource>
 #include <new>
+#include <vector>
 
 #include "absl/base/thread_annotations.h"
 #include "absl/container/flat_hash_map.h"
@@ -61,25 +65,19 @@ class HugePageResource : public std::pmr::memory_resource {
     return this == &other;
   }
   // A fresh block of `size` (a size class) from the current region, or from
-  // a new one.
+  // a new one; followed by a red zone under AddressSanitizer.
   char* Carve(size_t size) ABSL_EXCLUSIVE_LOCKS_REQUIRED(mu_);
 
-  // A freed block holds the next freed block of its class.
-  struct FreeBlock {
-    FreeBlock* next;
-  };
-
   mutable absl::Mutex mu_;
-  absl::flat_hash_map<size_t, FreeBlock*> free_ ABSL_GUARDED_BY(mu_);
+  // Freed blocks by size class.
+  absl::flat_hash_map<size_t, std::vector<void*>> free_ ABSL_GUARDED_BY(mu_);
   char* region_next_ ABSL_GUARDED_BY(mu_) = nullptr;
   char* region_end_ ABSL_GUARDED_BY(mu_) = nullptr;
   size_t mapped_bytes_ ABSL_GUARDED_BY(mu_) = 0;
 };
 
-// The resource the state's arrays come from: a HugePageResource. Under
-// AddressSanitizer it is operator new and delete instead, so that the
-// sanitizer checks the state's arrays like any other memory. Lives until
-// the process exits.
+// The resource the state's arrays come from: a HugePageResource that lives
+// until the process exits.
 std::pmr::memory_resource* StateMemory();
 
 // A stateless allocator over StateMemory(), aligned to at least `kAlign`,
