@@ -156,14 +156,6 @@ class EventLog::Impl {
   // without a projector.
   void StageProjection(const v1::Event& event,
                        rocksdb::WriteBatch* batch) const;
-  // Stages the record-time index entry of a group recorded at
-  // `record_time` whose last event is at `last_position`.
-  static void StageRecordTime(absl::Time record_time, uint64_t last_position,
-                              rocksdb::WriteBatch* batch);
-  // The binary search of PositionAt over positions [0, limit], for
-  // instants the record-time index does not cover.
-  absl::StatusOr<uint64_t> SearchPositionAt(absl::Time time,
-                                            uint64_t limit) const;
   // Stages the position the projections reflect once the batch is written.
   void StageProjectionPosition(uint64_t position,
                                rocksdb::WriteBatch* batch) const;
@@ -181,10 +173,19 @@ class EventLog::Impl {
   absl::StatusOr<ProjectionCheckReport> CompareWithRebuild(
       const rocksdb::Snapshot* snapshot, const ProgressCallback& progress);
 
+  // event_log.cc
   // Reads an event at `position` through `options` (which may pin a
   // snapshot). NotFound when absent.
   absl::StatusOr<v1::Event> ReadAtWith(const rocksdb::ReadOptions& options,
                                        uint64_t position) const;
+  // Stages the record-time index entry of a group recorded at
+  // `record_time` whose last event is at `last_position`.
+  static void StageRecordTime(absl::Time record_time, uint64_t last_position,
+                              rocksdb::WriteBatch* batch);
+  // The binary search of PositionAt over positions [0, limit], for
+  // instants the record-time index does not cover.
+  absl::StatusOr<uint64_t> SearchPositionAt(absl::Time time,
+                                            uint64_t limit) const;
 
   const std::unique_ptr<rocksdb::DB> db_;
   const std::vector<rocksdb::ColumnFamilyHandle*> handles_;
