@@ -16,6 +16,7 @@
 // tables of medians over --repetitions (throughput, latency, and the CPU time
 // koersd and this process spent per unary call) and one RESULT line per row.
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/resource.h>
@@ -82,6 +83,12 @@ ABSL_FLAG(int32_t, repetitions, 3,
           "Measurements per row and server; the tables show medians.");
 ABSL_FLAG(int32_t, bulk_events, 20000,
           "Submissions per bulk push (one stream, or batches of 100).");
+ABSL_FLAG(bool, noop_in_process, false,
+          "Serve the no-op service from a thread pool of this process instead "
+          "of a child process of its own (as in runs before 2026-12-03).");
+ABSL_FLAG(std::string, serve_noop_port_file, "",
+          "Internal: serve only the no-op service on a free loopback port, "
+          "write the port to this file, and exit on SIGTERM.");
 ABSL_FLAG(std::string, data_dir, "",
           "koersd's data directory (its port file and log go beside it, and "
           "it is kept). Default: a fresh directory under /tmp, removed at "
@@ -244,29 +251,42 @@ std::string FileTail(const std::string& path, size_t bytes) {
   return text.size() > bytes ? text.substr(text.size() - bytes) : text;
 }
 
-// The real koersd binary as a child process, serving the sample plan on a
-// free loopback port; its output goes to a log file beside its data.
-class KoersdChild {
+std::string SelfPath() {
+  std::error_code error;
+  const std::filesystem::path self =
+      std::filesystem::read_symlink("/proc/self/exe", error);
+  return error ? std::string("/proc/self/exe") : self.string();
+}
+
+// A server as a child process on a free loopback port, its output in a log
+// file: the real koersd binary serving the sample plan, or this program
+// serving the no-op service (so that both servers pay the same for being a
+// process of their own).
+class ServerChild {
  public:
-  static absl::StatusOr<std::unique_ptr<KoersdChild>> Start(
+  static absl::StatusOr<std::unique_ptr<ServerChild>> StartKoersd(
       const std::string& binary, const std::string& data_dir) {
     const std::string port_file = data_dir + ".port";
-    std::error_code ignored;
-    std::filesystem::remove(port_file, ignored);
-    std::vector<std::string> args = {
-        binary, "--data_dir=" + data_dir, "--listen=127.0.0.1:0",
-        "--port_file=" + port_file, "--plan=sample"};
-    std::unique_ptr<KoersdChild> child(new KoersdChild(data_dir + ".log"));
-    KOERS_RETURN_IF_ERROR(child->Spawn(args));
-    KOERS_RETURN_IF_ERROR(child->WaitForPort(port_file));
-    return child;
+    return Start("koersd",
+                 {binary, "--data_dir=" + data_dir, "--listen=127.0.0.1:0",
+                  "--port_file=" + port_file, "--plan=sample"},
+                 port_file, data_dir + ".log");
   }
 
-  KoersdChild(const KoersdChild&) = delete;
-  KoersdChild& operator=(const KoersdChild&) = delete;
+  // Its port file and log are `prefix` + ".port" and ".log".
+  static absl::StatusOr<std::unique_ptr<ServerChild>> StartNoop(
+      const std::string& prefix) {
+    const std::string port_file = prefix + ".port";
+    return Start("the no-op server",
+                 {SelfPath(), "--serve_noop_port_file=" + port_file}, port_file,
+                 prefix + ".log");
+  }
+
+  ServerChild(const ServerChild&) = delete;
+  ServerChild& operator=(const ServerChild&) = delete;
 
   // Kills it when it still runs (after a failure elsewhere).
-  ~KoersdChild() {
+  ~ServerChild() {
     if (pid_ > 0) {
       kill(pid_, SIGKILL);
       waitpid(pid_, nullptr, 0);
@@ -279,7 +299,8 @@ class KoersdChild {
   // Sends SIGTERM and waits for the exit; returns the exit code.
   absl::StatusOr<int> Stop() {
     if (pid_ <= 0) {
-      return absl::FailedPreconditionError("koersd is not running");
+      return absl::FailedPreconditionError(
+          absl::StrCat(name_, " is not running"));
     }
     kill(pid_, SIGTERM);
     const absl::Time deadline = absl::Now() + kStopTimeout;
@@ -287,7 +308,7 @@ class KoersdChild {
     while (waitpid(pid_, &status, WNOHANG) == 0) {
       if (absl::Now() > deadline) {
         return absl::DeadlineExceededError(absl::StrCat(
-            "koersd did not exit within ", absl::FormatDuration(kStopTimeout),
+            name_, " did not exit within ", absl::FormatDuration(kStopTimeout),
             " of SIGTERM (it is killed)"));
       }
       absl::SleepFor(kPoll);
@@ -295,13 +316,26 @@ class KoersdChild {
     pid_ = -1;
     if (WIFSIGNALED(status)) {
       return absl::InternalError(
-          absl::StrCat("koersd died of signal ", WTERMSIG(status)));
+          absl::StrCat(name_, " died of signal ", WTERMSIG(status)));
     }
     return WEXITSTATUS(status);
   }
 
  private:
-  explicit KoersdChild(std::string log_path) : log_path_(std::move(log_path)) {}
+  ServerChild(std::string name, std::string log_path)
+      : name_(std::move(name)), log_path_(std::move(log_path)) {}
+
+  static absl::StatusOr<std::unique_ptr<ServerChild>> Start(
+      std::string name, std::vector<std::string> args,
+      const std::string& port_file, std::string log_path) {
+    std::error_code ignored;
+    std::filesystem::remove(port_file, ignored);
+    std::unique_ptr<ServerChild> child(
+        new ServerChild(std::move(name), std::move(log_path)));
+    KOERS_RETURN_IF_ERROR(child->Spawn(args));
+    KOERS_RETURN_IF_ERROR(child->WaitForPort(port_file));
+    return child;
+  }
 
   absl::Status Spawn(std::vector<std::string>& args) {
     std::vector<char*> argv;
@@ -331,14 +365,14 @@ class KoersdChild {
                                                FileTail(log_path_, 2000)));
   }
 
-  // koersd writes the port file atomically once it serves.
+  // The server writes the port file atomically once it serves.
   absl::Status WaitForPort(const std::string& port_file) {
     const absl::Time deadline = absl::Now() + kStartTimeout;
     while (absl::Now() < deadline) {
       int status = 0;
       if (waitpid(pid_, &status, WNOHANG) == pid_) {
         pid_ = -1;
-        return Failed("koersd exited before serving");
+        return Failed(absl::StrCat(name_, " exited before serving"));
       }
       std::ifstream in(port_file);
       if (int port = 0; in >> port && port > 0) {
@@ -347,10 +381,11 @@ class KoersdChild {
       }
       absl::SleepFor(kPoll);
     }
-    return Failed(absl::StrCat("koersd did not serve within ",
+    return Failed(absl::StrCat(name_, " did not serve within ",
                                absl::FormatDuration(kStartTimeout)));
   }
 
+  const std::string name_;
   const std::string log_path_;
   pid_t pid_ = -1;
   int port_ = 0;
@@ -419,6 +454,36 @@ class NoopServer {
   std::unique_ptr<grpc::Server> server_;
   int port_ = 0;
 };
+
+// The child process of --serve_noop_port_file: serves until SIGTERM or
+// SIGINT, then exits 0.
+absl::Status ServeNoop(const std::string& port_file) {
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  // Before gRPC starts its threads, so that only sigwait takes them.
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+  KOERS_ASSIGN_OR_RETURN(const std::unique_ptr<NoopServer> server,
+                         NoopServer::Start());
+  const std::string partial = port_file + ".partial";
+  {
+    std::ofstream out(partial);
+    out << server->port() << "\n";
+    if (!out.flush()) {
+      return absl::UnavailableError(absl::StrCat("cannot write ", partial));
+    }
+  }
+  std::error_code error;
+  std::filesystem::rename(partial, port_file, error);
+  if (error) {
+    return absl::UnavailableError(
+        absl::StrCat("cannot rename ", partial, ": ", error.message()));
+  }
+  int signal = 0;
+  sigwait(&stop_signals, &signal);
+  return absl::OkStatus();
+}
 
 // A client of one of the two servers.
 struct Target {
@@ -975,17 +1040,21 @@ void PrintCpuTable(const RunConfig& config, const Results& results) {
   absl::PrintF(
       "\nCPU per unary call in microseconds, and the share of both cores the "
       "machine kept busy (medians)\n"
-      "%9s | %14s | %14s | %17s | %12s | %12s\n",
-      "in flight", "koersd process", "client (with", "client + no-op",
+      "%9s | %10s | %10s | %12s | %12s | %12s | %12s\n",
+      "in flight", "koersd", "no-op", "client (with", "client (with",
       "busy (koersd", "busy (no-op");
-  absl::PrintF("%9s | %14s | %14s | %17s | %12s | %12s\n", "", "", "koersd)",
-               "server (in-proc)", "run)", "run)");
-  absl::PrintF("%s\n", std::string(94, '-'));
+  absl::PrintF("%9s | %10s | %10s | %12s | %12s | %12s | %12s\n", "", "process",
+               "server", "koersd)", "no-op)", "run)", "run)");
+  absl::PrintF("%s\n", std::string(97, '-'));
+  const bool noop_in_process = absl::GetFlag(FLAGS_noop_in_process);
   for (size_t i = 0; i < config.inflight.size(); ++i) {
     const PairSamples<UnarySample>& row = results.unary[i];
     absl::PrintF(
-        "%9d | %11.0f us | %11.0f us | %14.0f us | %11.0f%% | %11.0f%%\n",
+        "%9d | %7.0f us | %10s | %9.0f us | %9.0f us | %11.0f%% | %11.0f%%\n",
         config.inflight[i], MedianOf(row.koersd, ServerCpuMicros),
+        noop_in_process
+            ? std::string("in client")
+            : absl::StrFormat("%7.0f us", MedianOf(row.noop, ServerCpuMicros)),
         MedianOf(row.koersd, BenchCpuMicros),
         MedianOf(row.noop, BenchCpuMicros),
         MedianOf(row.koersd, MachineBusyPercent),
@@ -1019,12 +1088,13 @@ void PrintMachineReadable(const RunConfig& config, const Results& results) {
         "RESULT unary inflight=%d koersd_calls_per_s=%.0f "
         "noop_calls_per_s=%.0f ratio=%.3f koersd_p50_us=%.0f "
         "koersd_p99_us=%.0f noop_p50_us=%.0f noop_p99_us=%.0f "
-        "koersd_cpu_us_per_call=%.0f client_cpu_us_per_call=%.0f "
-        "client_and_noop_cpu_us_per_call=%.0f\n",
+        "koersd_cpu_us_per_call=%.0f noop_cpu_us_per_call=%.0f "
+        "client_cpu_us_per_call=%.0f noop_client_cpu_us_per_call=%.0f\n",
         config.inflight[i], koersd, noop, Ratio(koersd, noop),
         MedianOf(row.koersd, P50Micros), MedianOf(row.koersd, P99Micros),
         MedianOf(row.noop, P50Micros), MedianOf(row.noop, P99Micros),
         MedianOf(row.koersd, ServerCpuMicros),
+        MedianOf(row.noop, ServerCpuMicros),
         MedianOf(row.koersd, BenchCpuMicros),
         MedianOf(row.noop, BenchCpuMicros));
   }
@@ -1141,7 +1211,7 @@ void PrintHeader(const RunConfig& config, const std::string& koersd_path,
   absl::PrintF("load average (1/5/15 min) at start: %s\n", LoadAverage());
 }
 
-absl::Status StopKoersd(KoersdChild& koersd) {
+absl::Status StopKoersd(ServerChild& koersd) {
   KOERS_ASSIGN_OR_RETURN(const int exit_code, koersd.Stop());
   absl::PrintF("koersd stopped with SIGTERM: exit code %d\n", exit_code);
   if (exit_code != 0) {
@@ -1161,13 +1231,23 @@ absl::Status Run() {
   const std::string koersd_path = absl::GetFlag(FLAGS_koersd);
   PrintHeader(config, koersd_path, *scratch, maker);
 
-  KOERS_ASSIGN_OR_RETURN(const std::unique_ptr<KoersdChild> koersd_child,
-                         KoersdChild::Start(koersd_path, scratch->data_dir()));
-  KOERS_ASSIGN_OR_RETURN(const std::unique_ptr<NoopServer> noop_server,
-                         NoopServer::Start());
+  KOERS_ASSIGN_OR_RETURN(
+      const std::unique_ptr<ServerChild> koersd_child,
+      ServerChild::StartKoersd(koersd_path, scratch->data_dir()));
   KOERS_ASSIGN_OR_RETURN(Target koersd, Connect("koersd", koersd_child->port(),
                                                 koersd_child->pid()));
-  KOERS_ASSIGN_OR_RETURN(Target noop, Connect("no-op", noop_server->port(), 0));
+  std::unique_ptr<NoopServer> noop_thread_pool;
+  std::unique_ptr<ServerChild> noop_child;
+  Target noop;
+  if (absl::GetFlag(FLAGS_noop_in_process)) {
+    KOERS_ASSIGN_OR_RETURN(noop_thread_pool, NoopServer::Start());
+    KOERS_ASSIGN_OR_RETURN(noop, Connect("no-op", noop_thread_pool->port(), 0));
+  } else {
+    KOERS_ASSIGN_OR_RETURN(
+        noop_child, ServerChild::StartNoop(scratch->data_dir() + "-noop"));
+    KOERS_ASSIGN_OR_RETURN(
+        noop, Connect("no-op", noop_child->port(), noop_child->pid()));
+  }
 
   const int most =
       *std::max_element(config.inflight.begin(), config.inflight.end());
@@ -1186,6 +1266,7 @@ absl::Status Run() {
   absl::PrintF("\nload average (1/5/15 min) at end: %s\n", LoadAverage());
   absl::Status failures = CheckNoFailures(results);
   KOERS_RETURN_IF_ERROR(StopKoersd(*koersd_child));
+  if (noop_child != nullptr) KOERS_RETURN_IF_ERROR(noop_child->Stop().status());
   return failures;
 }
 
@@ -1194,7 +1275,11 @@ absl::Status Run() {
 
 int main(int argc, char** argv) {
   absl::ParseCommandLine(argc, argv);
-  if (const absl::Status status = koers::bench::Run(); !status.ok()) {
+  const std::string noop_port_file = absl::GetFlag(FLAGS_serve_noop_port_file);
+  if (const absl::Status status = noop_port_file.empty()
+                                      ? koers::bench::Run()
+                                      : koers::bench::ServeNoop(noop_port_file);
+      !status.ok()) {
     absl::FPrintF(stderr, "grpc_load: %s\n", status.ToString());
     return 1;
   }
