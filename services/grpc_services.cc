@@ -8,6 +8,7 @@
 #include "absl/status/status.h"
 #include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
+#include "grpc/grpc_security_constants.h"
 #include "services/grpc_status.h"
 
 namespace koers::services {
@@ -87,7 +88,8 @@ absl::StatusOr<Caller> CallAuthenticator::Authenticate(
   }
   if (const auto auth_context = context.auth_context();
       auth_context != nullptr) {
-    const auto subjects = auth_context->FindPropertyValues("x509_subject_name");
+    const auto subjects =
+        auth_context->FindPropertyValues(GRPC_X509_SUBJECT_PROPERTY_NAME);
     if (!subjects.empty()) {
       return registry_->AuthenticateSubject(
           absl::string_view(subjects.front().data(), subjects.front().size()));

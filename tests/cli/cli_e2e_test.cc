@@ -599,5 +599,42 @@ TEST_F(CliTlsEndToEndTest, ConnectsWithTheRootCaAndAClientCertificate) {
   EXPECT_THAT(no_client_certificate.err, StartsWith("error: UNAVAILABLE: "));
 }
 
+// Mutual TLS with a principals file: the client certificate's subject
+// (testdata/client.pem is "CN=coordinator") names the principal, so the
+// client needs no token.
+class CliCertificatePrincipalEndToEndTest : public CliTlsEndToEndTest {
+ protected:
+  std::vector<std::string> ExtraServerFlags() override {
+    const std::string principals = dir_.Sub("principals.json");
+    WriteAll(
+        principals,
+        R"({"principals": [{"name": "cert-coordinator", )"
+        R"("role": "ROLE_COORDINATOR", "tlsSubject": "CN=coordinator"}]})");
+    std::vector<std::string> flags = CliTlsEndToEndTest::ExtraServerFlags();
+    flags.push_back(absl::StrCat("--auth_file=", principals));
+    return flags;
+  }
+};
+
+TEST_F(CliCertificatePrincipalEndToEndTest, TheSubjectIdentifiesThePrincipal) {
+  const std::vector<std::string> tls = {"--tls_ca",   TestData("ca.pem"),
+                                        "--tls_cert", TestData("client.pem"),
+                                        "--tls_key",  TestData("client.key")};
+  std::vector<std::string> measure = {"measure", "SD1.A1.I1", "70",
+                                      "--date=2026-03-31"};
+  measure.insert(measure.end(), tls.begin(), tls.end());
+  const CliResult written = Koers(measure);
+  ASSERT_EQ(written.exit_code, 0) << written;
+
+  std::vector<std::string> history = {"history", "SD1.A1.I1", "--format=json"};
+  history.insert(history.end(), tls.begin(), tls.end());
+  const CliResult json = Koers(history);
+  ASSERT_EQ(json.exit_code, 0) << json;
+  const auto response = ParseJsonOrFail<v1::GetHistoryResponse>(json.out);
+  ASSERT_GT(response.entries_size(), 0) << json;
+  const v1::Event& last = response.entries(response.entries_size() - 1).event();
+  EXPECT_EQ(last.principal(), "cert-coordinator") << json;
+}
+
 }  // namespace
 }  // namespace koers
