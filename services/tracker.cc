@@ -1,10 +1,13 @@
 #include "services/tracker.h"
 
+#include <deque>
 #include <utility>
+#include <vector>
 
 #include "absl/container/flat_hash_map.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
+#include "absl/strings/match.h"
 #include "absl/strings/str_cat.h"
 #include "services/plan_diff.h"
 #include "services/plan_document.h"
@@ -23,8 +26,37 @@ namespace {
 // How often a write whose guard revision moved is validated again before
 // the conflict is reported (ABORTED) to the caller.
 constexpr int kGuardRetries = 3;
+
 constexpr size_t kMaxReason = 2000;
 constexpr size_t kMaxHistory = 100000;
+
+// Whether a submission's verdict depends on what the writes before it did
+// to its stream (an action's status, a corrected event), beyond the plan.
+bool DependsOnStreamState(const v1::Submission& submission) {
+  return submission.has_status_change() || submission.has_correction();
+}
+
+// A batch is judged against the state before it, where its own
+// measurements do not exist yet: a correction of one of them would read as
+// an unknown event, so it gets a message that says what to do instead.
+absl::Status CheckCorrectsNoEarlierSubmission(
+    const v1::SubmitBatchRequest& request, int index) {
+  const v1::Submission& submission = request.submissions(index);
+  if (!submission.has_correction()) return absl::OkStatus();
+  const std::string& target = submission.correction().supersedes_event_id();
+  for (int i = 0; i < index; ++i) {
+    const std::string& id = OptionsOf(request.submissions(i)).event_id();
+    if (!id.empty() && absl::EqualsIgnoreCase(id, target)) {
+      return absl::InvalidArgumentError(absl::StrCat(
+          "submissions[", index,
+          "].correction.supersedes_event_id: corrects submissions[", i,
+          "] of this same batch; a batch is judged against the state before "
+          "it, so send the correction in a later call (or push both through "
+          "StreamSubmit, which judges items in order)"));
+    }
+  }
+  return absl::OkStatus();
+}
 
 storage::AppendRequest SingleAppend(PreparedWrite write) {
   storage::AppendRequest request;
@@ -297,20 +329,33 @@ std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
     for (auto& result : results) result = may_write;
     return results;
   }
-  // Indices still to write; guarded conflicts come back for another round.
-  std::vector<size_t> open(submissions.size());
+  // Indices still to judge, in order. A round validates them against one
+  // state and writes what passed together; a later round sees the state
+  // those writes made.
+  std::deque<size_t> open(submissions.size());
   for (size_t i = 0; i < open.size(); ++i) open[i] = i;
+  std::vector<int> guard_retries(submissions.size(), 0);
 
   absl::ReaderMutexLock shared(&plan_mu_);
-  for (int round = 0; round <= kGuardRetries && !open.empty(); ++round) {
+  while (!open.empty()) {
     std::vector<size_t> appending;
     std::vector<storage::AppendRequest> requests;
     std::vector<bool> guarded;
     {
       absl::ReaderMutexLock lock(&state_mu_);
       const SubmissionContext context = NewContext(caller);
-      for (size_t index : open) {
+      while (!open.empty()) {
+        const size_t index = open.front();
         Attempt attempt = Prepare(context, submissions[index]);
+        // A status change or correction may fail only because this round's
+        // state lacks a write queued before it (the status it moves from,
+        // the measurement it corrects): the round ends, and the next one
+        // judges it again, first, on the state with those writes.
+        if (!dry_run && !requests.empty() && attempt.answer.has_value() &&
+            !attempt.answer->ok() && DependsOnStreamState(submissions[index])) {
+          break;
+        }
+        open.pop_front();
         if (attempt.answer.has_value() || dry_run) {
           results[index] = attempt.answer.has_value()
                                ? *std::move(attempt.answer)
@@ -322,14 +367,16 @@ std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
         requests.push_back(SingleAppend(std::move(attempt.write)));
       }
     }
-    open.clear();
     std::vector<absl::StatusOr<storage::AppendResult>> appended =
         log_->AppendEach(std::move(requests));
-    for (size_t k = 0; k < appended.size(); ++k) {
+    // A guarded write that met a concurrent change to its stream is judged
+    // again, ahead of everything after it.
+    for (size_t k = appended.size(); k-- > 0;) {
       const size_t index = appending[k];
       if (absl::IsAborted(appended[k].status()) && guarded[k] &&
-          round < kGuardRetries) {
-        open.push_back(index);
+          guard_retries[index] < kGuardRetries) {
+        ++guard_retries[index];
+        open.push_front(index);
         continue;
       }
       results[index] = ToWriteResult(appended[k]);
@@ -380,6 +427,7 @@ absl::StatusOr<v1::SubmitBatchResponse> Tracker::TrySubmitBatch(
       if (!absl::IsNotFound(retry.status())) return retry.status();
       if (retries > 0) break;
       const std::string field = absl::StrCat("submissions[", i, "]");
+      KOERS_RETURN_IF_ERROR(CheckCorrectsNoEarlierSubmission(request, i));
       KOERS_ASSIGN_OR_RETURN(PreparedWrite write,
                              PrepareWrite(context, submission, field));
       if (write.expectation.has_value()) {

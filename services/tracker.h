@@ -81,8 +81,12 @@ class Tracker {
   // short and must not call the tracker's blocking writes.
   void SubmitAsync(const Caller& caller, v1::Submission submission,
                    SubmitCallback done);
-  // Each submission stands alone (its own result, in order); they share
-  // synced writes. With dry_run, validates only (an OK result is empty).
+  // Each submission stands alone (its own result), judged in order as if
+  // the ones before it were written one by one: a status change or
+  // correction sees the writes before it (the status it moves from, the
+  // measurement it corrects). Submissions share synced writes. With
+  // dry_run, validates only, each against the current state (an OK result
+  // is empty).
   std::vector<absl::StatusOr<v1::WriteResult>> SubmitEach(
       const Caller& caller, absl::Span<const v1::Submission> submissions,
       bool dry_run);

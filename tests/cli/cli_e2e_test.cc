@@ -411,6 +411,45 @@ TEST_F(CliEndToEndTest, ImportReportsEveryRejectedLine) {
                                      " were rejected")));
 }
 
+TEST_F(CliEndToEndTest, ImportJudgesEachLineAfterTheLinesBeforeIt) {
+  const std::string file = dir_.Sub("sequence.jsonl");
+  WriteAll(
+      file,
+      absl::StrCat(
+          // 1, 2: planned -> in progress -> completed, which is legal only
+          // once line 1 is written.
+          R"({"statusChange":{"actionId":"SD2.A1","status":"ACTION_STATUS_IN_PROGRESS","effectiveDate":"2026-01-15","reason":"gestart"}})"
+          "\n",
+          R"({"statusChange":{"actionId":"SD2.A1","status":"ACTION_STATUS_COMPLETED","effectiveDate":"2026-03-01","reason":"afgerond"}})"
+          "\n",
+          // 3, 4: a measurement and its correction.
+          R"({"measurement":{"indicatorId":"SD2.A1.I1","number":10,"date":"2026-03-31","options":{"eventId":")",
+          kMeasurementId, R"("}}})", "\n",
+          R"({"correction":{"supersedesEventId":")", kMeasurementId,
+          R"(","number":12,"reason":"tikfout"}})", "\n",
+          // 5: completed is final, as line 2 made it.
+          R"({"statusChange":{"actionId":"SD2.A1","status":"ACTION_STATUS_IN_PROGRESS","effectiveDate":"2026-03-15","reason":"heropend"}})"
+          "\n"));
+
+  const CliResult result = Koers({"import", file, "--format=json"});
+  EXPECT_EQ(result.exit_code, 1) << result;
+  const auto response = ParseJsonOrFail<v1::StreamSubmitResponse>(result.out);
+  ASSERT_EQ(response.items_size(), 5) << result;
+  for (int i = 0; i < 4; ++i) {
+    EXPECT_EQ(response.items(i).outcome(), v1::ItemResult::OUTCOME_ACCEPTED)
+        << "line " << i + 1 << ": " << response.items(i).message();
+  }
+  EXPECT_EQ(response.items(4).outcome(), v1::ItemResult::OUTCOME_REJECTED);
+  EXPECT_EQ(response.items(4).code(),
+            static_cast<int>(absl::StatusCode::kFailedPrecondition));
+  EXPECT_THAT(response.items(4).message(), HasSubstr("completed"));
+  // In the log in the order of the lines.
+  for (int i = 1; i < 4; ++i) {
+    EXPECT_EQ(response.items(i).result().position(),
+              response.items(i - 1).result().position() + 1);
+  }
+}
+
 TEST_F(CliEndToEndTest, ImportDryRunWritesNothing) {
   const std::string file = dir_.Sub("good.jsonl");
   WriteAll(

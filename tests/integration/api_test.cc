@@ -22,6 +22,7 @@ namespace {
 
 using ::koers::testing::IsOk;
 using ::koers::testing::StatusIs;
+using ::testing::AllOf;
 using ::testing::ElementsAre;
 using ::testing::HasSubstr;
 using ::testing::IsEmpty;
@@ -160,6 +161,34 @@ TEST_F(ApiTest, StatusChangeAndFicheUpdateShowInProgress) {
   EXPECT_EQ(action->reporting_entity(), "Agentschap Justitie en Handhaving");
 }
 
+TEST_F(ApiTest, AWriteWithAnExpectedRevisionLandsOnlyOnThatRevision) {
+  KoersClient client = Client();
+  ASSERT_OK_AND_ASSIGN(const v1::WriteResult first,
+                       client.Submit(Measurement("SD1.A2.I1", 10)));
+
+  v1::Submission next = Measurement("SD1.A2.I1", 11);
+  MutableOptions(&next)->set_expected_revision(first.stream_revision());
+  ASSERT_OK_AND_ASSIGN(const v1::WriteResult second, client.Submit(next));
+  EXPECT_EQ(second.stream_revision(), first.stream_revision() + 1);
+
+  // The same expectation again is stale now: refused, nothing written.
+  const uint64_t head = HeadOf(client);
+  v1::Submission stale = Measurement("SD1.A2.I1", 12);
+  MutableOptions(&stale)->set_expected_revision(first.stream_revision());
+  EXPECT_THAT(
+      client.Submit(stale),
+      StatusIs(absl::StatusCode::kAborted,
+               HasSubstr(absl::StrCat("expected revision ",
+                                      first.stream_revision(), ", actual ",
+                                      "revision ", second.stream_revision()))));
+  v1::Submission change =
+      StatusChange("SD1.A2", v1::ACTION_STATUS_IN_PROGRESS, "2026-01-15");
+  MutableOptions(&change)->set_expected_revision(1000);
+  EXPECT_THAT(client.Submit(change),
+              StatusIs(absl::StatusCode::kAborted, HasSubstr("SD1.A2")));
+  ExpectHeadIs(client, head);
+}
+
 TEST_F(ApiTest, SubmitBatchWritesEverySubmissionInOrder) {
   KoersClient client = Client();
   const uint64_t head = HeadOf(client);
@@ -198,6 +227,14 @@ TEST_F(ApiTest, SubmitBatchWithOneBadSubmissionWritesNothing) {
            StatusChange("SD2.A2", v1::ACTION_STATUS_DELAYED, "2026-02-01")}),
       StatusIs(absl::StatusCode::kInvalidArgument,
                HasSubstr("submissions[1]")));
+  // A correction of a measurement of the same batch.
+  const std::string measured = ClientEventId(0xba7c, 2);
+  EXPECT_THAT(
+      client.SubmitBatch({Measurement("SD1.A2.I2", 100, kPastDate, measured),
+                          Correction(measured, 101, "tikfout")}),
+      StatusIs(absl::StatusCode::kInvalidArgument,
+               AllOf(HasSubstr("submissions[1].correction.supersedes_event_id"),
+                     HasSubstr("submissions[0]"))));
   // One new client event id twice.
   const std::string id = ClientEventId(0xba7c, 1);
   EXPECT_THAT(
