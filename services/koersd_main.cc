@@ -50,7 +50,8 @@ ABSL_FLAG(std::string, tls_key, "", "PEM private key for TLS.");
 ABSL_FLAG(std::string, tls_client_ca, "",
           "PEM CA for client certificates: turns on mutual TLS.");
 ABSL_FLAG(bool, allow_insecure_remote, false,
-          "Listen beyond loopback without TLS or a principals file.");
+          "Listen beyond loopback without TLS (a principals file is still "
+          "needed there).");
 ABSL_FLAG(int, max_message_bytes, 4 << 20,
           "Largest request accepted; larger ones get RESOURCE_EXHAUSTED.");
 ABSL_FLAG(uint64_t, subscriber_max_lag, 10000,

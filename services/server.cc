@@ -59,26 +59,39 @@ absl::StatusOr<std::shared_ptr<grpc::ServerCredentials>> Credentials(
 }
 
 absl::Status CheckSafeAddress(const ServerOptions& options, bool has_registry) {
-  if (IsLoopbackAddress(options.listen) || options.allow_insecure_remote) {
+  if (IsLoopbackAddress(options.listen)) return absl::OkStatus();
+  // Local mode makes every caller the coordinator "local": no flag opens
+  // that beyond this machine.
+  if (!has_registry) {
+    return absl::FailedPreconditionError(absl::StrCat(
+        "refusing to listen on ", options.listen,
+        " (beyond loopback) in local mode: without a principals file "
+        "(--auth_file) every caller would be the coordinator \"local\". Add "
+        "one (and TLS: --tls_cert, --tls_key), or listen on 127.0.0.1"));
+  }
+  if (!options.tls_cert_file.empty() || options.allow_insecure_remote) {
     return absl::OkStatus();
   }
-  const bool tls = !options.tls_cert_file.empty();
-  if (tls && has_registry) return absl::OkStatus();
   return absl::FailedPreconditionError(absl::StrCat(
-      "refusing to listen on ", options.listen, " (beyond loopback) without ",
-      tls ? "" : "TLS (--tls_cert, --tls_key)",
-      !tls && !has_registry ? " and " : "",
-      has_registry ? "" : "a principals file (--auth_file)",
-      ": anyone who can reach it could read and write the plan. Add them, "
-      "listen on 127.0.0.1, or pass --allow_insecure_remote if the network "
-      "is protected otherwise"));
+      "refusing to listen on ", options.listen,
+      " (beyond loopback) without TLS (--tls_cert, --tls_key): tokens and "
+      "the plan would cross the network in clear. Add them, listen on "
+      "127.0.0.1, or pass --allow_insecure_remote if the network is "
+      "protected otherwise"));
 }
 
 }  // namespace
 
 bool IsLoopbackAddress(const std::string& listen) {
-  const absl::string_view host = HostOf(listen);
-  return host == "localhost" || host == "::1" || absl::StartsWith(host, "127.");
+  const std::string host(HostOf(listen));
+  if (absl::EqualsIgnoreCase(host, "localhost")) return true;
+  in_addr v4;
+  if (inet_pton(AF_INET, host.c_str(), &v4) == 1) {
+    return (ntohl(v4.s_addr) >> 24) == 127;
+  }
+  in6_addr v6;
+  return inet_pton(AF_INET6, host.c_str(), &v6) == 1 &&
+         IN6_IS_ADDR_LOOPBACK(&v6);
 }
 
 KoersServer::KoersServer(Tracker* tracker, const PrincipalRegistry* registry,

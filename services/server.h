@@ -28,7 +28,8 @@ struct ServerOptions {
   std::string tls_cert_file;
   std::string tls_key_file;
   std::string tls_client_ca_file;
-  // Listen beyond loopback without TLS or without a principals file.
+  // Listen beyond loopback without TLS (never without a principals file:
+  // local mode is loopback only).
   bool allow_insecure_remote = false;
   int max_message_bytes = 4 << 20;
   // Threads polling for the synchronous calls: kept between these bounds.
@@ -43,7 +44,8 @@ struct ServerOptions {
   SubscriptionLimits subscriptions;
 };
 
-// True for 127.0.0.0/8, ::1 and localhost (with or without a port).
+// True for a literal address in 127.0.0.0/8, for ::1 and for localhost
+// (with or without a port); any other name counts as beyond loopback.
 bool IsLoopbackAddress(const std::string& listen);
 
 class KoersServer {

@@ -31,6 +31,7 @@ namespace {
 
 using ::koers::testing::IsOk;
 using ::testing::HasSubstr;
+using ::testing::Not;
 
 // Cumulative indicators without an upper bound: one per writer thread.
 constexpr const char* kWriterIndicators[] = {"SD1.A2.I1", "SD1.A2.I2",
@@ -157,27 +158,87 @@ TEST(ShutdownTest, HealthWatchersLearnOfTheShutdown) {
   EXPECT_EQ(exit_code, 0) << server.process().Log();
 }
 
+// Waits (up to 30 s) until koersd's output holds `text`.
+bool LogShows(TestServer& server, absl::string_view text) {
+  const absl::Time deadline = absl::Now() + absl::Seconds(30);
+  while (!absl::StrContains(server.process().Log(), text)) {
+    if (absl::Now() > deadline) return false;
+    absl::SleepFor(absl::Milliseconds(20));
+  }
+  return true;
+}
+
+TEST(ShutdownTest, SigintStopsCleanly) {
+  TestServer server({"--plan=sample"});
+  ASSERT_TRUE(server.status().ok()) << server.status();
+  ASSERT_OK(server.Client().Submit(Measurement("SD1.A2.I1", 10)).status());
+  EXPECT_EQ(server.Stop(SIGINT), 0) << server.process().Log();
+  EXPECT_THAT(server.process().Log(), HasSubstr("stopped cleanly"));
+}
+
+TEST(ShutdownTest, ASecondSignalExitsAtOnceWithTheLogIntact) {
+  TestServer server({"--plan=sample", "--shutdown_grace=120s"});
+  ASSERT_TRUE(server.status().ok()) << server.status();
+  KoersClient client = server.Client();
+  ASSERT_OK_AND_ASSIGN(const v1::WriteResult written,
+                       client.Submit(Measurement("SD1.A2.I1", 10)));
+  // A live subscription keeps the graceful shutdown waiting for its grace.
+  std::unique_ptr<Subscription> live = client.Subscribe(1);
+  v1::SubscribeResponse message;
+  ASSERT_TRUE(live->Read(&message));
+
+  server.process().Signal(SIGINT);
+  ASSERT_TRUE(LogShows(server, "signal again to exit at once"))
+      << server.process().Log();
+  const absl::Time second = absl::Now();
+  const int exit_code = server.Stop(SIGTERM);
+  EXPECT_EQ(exit_code, 1) << server.process().Log();
+  EXPECT_LT(absl::Now() - second, absl::Seconds(30))
+      << "it waited for the grace instead";
+  EXPECT_THAT(server.process().Log(), Not(HasSubstr("stopped cleanly")));
+
+  ASSERT_THAT(server.Restart(), IsOk());
+  KoersClient restarted = server.Client();
+  ASSERT_OK_AND_ASSIGN(const v1::VerifyResponse verified, restarted.Verify());
+  EXPECT_TRUE(verified.ok()) << verified.reason();
+  EXPECT_GE(verified.head_position(), written.position());
+}
+
 TEST(StartupTest, RefusesToListenBeyondLoopbackWithoutTlsAndPrincipals) {
   testing::TempDir dir;
   const std::string auth_file = dir.Sub("principals.json");
   ASSERT_THAT(AddPrincipal(auth_file, "coordinator", "coordinator"), IsOk());
-  for (const std::vector<std::string>& flags :
-       {std::vector<std::string>{"--listen=0.0.0.0:0"},
-        std::vector<std::string>{"--listen=0.0.0.0:0",
-                                 "--auth_file=" + auth_file}}) {
-    SCOPED_TRACE(absl::StrJoin(flags, " "));
+  struct Case {
+    std::vector<std::string> flags;
+    std::string reason;
+  };
+  const std::vector<Case> cases = {
+      {{"--listen=0.0.0.0:0"}, "local mode"},
+      // Local mode stays on loopback whatever the flags say.
+      {{"--listen=0.0.0.0:0", "--allow_insecure_remote"}, "local mode"},
+      // A name is not an address: only a literal 127.x.x.x is loopback.
+      {{"--listen=127.example.org:0"}, "local mode"},
+      {{"--listen=0.0.0.0:0", "--auth_file=" + auth_file}, "without TLS"},
+  };
+  for (const Case& refused_case : cases) {
+    SCOPED_TRACE(absl::StrJoin(refused_case.flags, " "));
     std::vector<std::string> args = {"--data_dir=" + dir.Sub("data")};
-    args.insert(args.end(), flags.begin(), flags.end());
+    args.insert(args.end(), refused_case.flags.begin(),
+                refused_case.flags.end());
     const CommandResult refused = RunKoersd(args, dir.Sub("refused"));
     EXPECT_NE(refused.exit_code, 0);
     EXPECT_THAT(refused.err, HasSubstr("refusing"));
-    EXPECT_THAT(refused.err, HasSubstr("TLS"));
+    EXPECT_THAT(refused.err, HasSubstr(refused_case.reason));
   }
 }
 
-TEST(StartupTest, AllowInsecureRemoteListensBeyondLoopback) {
-  TestServer server(
-      {"--plan=sample", "--listen=0.0.0.0:0", "--allow_insecure_remote"});
+TEST(StartupTest, AllowInsecureRemoteListensBeyondLoopbackWithPrincipals) {
+  testing::TempDir dir;
+  const std::string auth_file = dir.Sub("principals.json");
+  ASSERT_OK_AND_ASSIGN(const std::string token,
+                       AddPrincipal(auth_file, "coordinator", "coordinator"));
+  TestServer server({"--plan=sample", "--listen=0.0.0.0:0",
+                     "--allow_insecure_remote", "--auth_file=" + auth_file});
   ASSERT_TRUE(server.status().ok()) << server.status();
   // koersd announces its address just after it writes its port file.
   const absl::Time deadline = absl::Now() + absl::Seconds(10);
@@ -185,9 +246,10 @@ TEST(StartupTest, AllowInsecureRemoteListensBeyondLoopback) {
          absl::Now() < deadline) {
     absl::SleepFor(absl::Milliseconds(20));
   }
-  EXPECT_THAT(server.process().Log(), HasSubstr("(0.0.0.0:0, local mode)"));
+  EXPECT_THAT(server.process().Log(),
+              HasSubstr("(0.0.0.0:0, principals from the auth file)"));
   // Reached through the loopback address only.
-  KoersClient client = server.Client();
+  KoersClient client = server.Client(token);
   EXPECT_GT(HeadOf(client), 0u);
 }
 

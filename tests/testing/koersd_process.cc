@@ -81,6 +81,10 @@ std::string KoersdProcess::Log() const {
   return log.ok() ? *log : "";
 }
 
+void KoersdProcess::Signal(int signal) {
+  if (pid_ > 0) kill(pid_, signal);
+}
+
 int KoersdProcess::Stop(int signal) {
   if (pid_ <= 0) return -1;
   kill(pid_, signal);

@@ -37,6 +37,8 @@ class KoersdProcess {
   // What it printed so far.
   std::string Log() const;
 
+  // Sends `signal` without waiting.
+  void Signal(int signal);
   // Sends `signal` and waits for the exit; returns the exit code (or 128 +
   // the signal when killed by it).
   int Stop(int signal);
