@@ -558,6 +558,38 @@ TEST_F(CliEndToEndTest, PlanLoadDryRunAndNoChanges) {
   EXPECT_GT(response.results(0).position(), 0u);
 }
 
+TEST_F(CliEndToEndTest, PlanShowAsOfADateShowsTheDefinitionsThen) {
+  // SD1.A1's deadline moves from 2028-12-31 to 2029-06-30 on 2026-02-01.
+  std::string changed = ReadAll(KOERS_SAMPLE_PLAN_PATH);
+  const std::string deadline = R"("deadline": "2028-12-31")";
+  const size_t at = changed.find(deadline);
+  ASSERT_NE(at, std::string::npos);
+  changed.replace(at, deadline.size(), R"("deadline": "2029-06-30")");
+  const std::string plan = dir_.Sub("revised.json");
+  WriteAll(plan, changed);
+  const CliResult load = Koers({"plan", "load", plan, "--reason=herziening",
+                                "--effective-date=2026-02-01"});
+  ASSERT_EQ(load.exit_code, 0) << load;
+
+  const CliResult before = Koers({"plan", "show", "--as-of", "2026-01-31"});
+  ASSERT_EQ(before.exit_code, 0) << before;
+  EXPECT_THAT(before.out, StartsWith("Plan as of 2026-01-31"));
+  EXPECT_THAT(LineWith(before.out, {"SD1.A1 ", "2028-12-31"}), Not(IsEmpty()))
+      << before;
+  const CliResult after = Koers({"plan", "show", "--as-of=2026-02-01"});
+  ASSERT_EQ(after.exit_code, 0) << after;
+  EXPECT_THAT(LineWith(after.out, {"SD1.A1 ", "2029-06-30"}), Not(IsEmpty()))
+      << after;
+
+  const CliResult early = Koers({"plan", "show", "--as-of", "2024-06-30"});
+  ASSERT_EQ(early.exit_code, 0) << early;
+  EXPECT_THAT(early.out, HasSubstr("no plan loaded by then"));
+
+  const CliResult bad = Koers({"plan", "show", "--as-of", "2026-13-01"});
+  EXPECT_EQ(bad.exit_code, 1) << bad;
+  EXPECT_THAT(bad.err, StartsWith("error: INVALID_ARGUMENT: as_of_date: "));
+}
+
 TEST_F(CliEndToEndTest, UnknownCommandIsAUsageError) {
   const CliResult result = Koers({"frobnicate"});
   EXPECT_EQ(result.exit_code, 2) << result;
@@ -594,6 +626,33 @@ TEST_F(CliAuthEndToEndTest, SendsTheTokenFromTheFlagOrTheEnvironment) {
   const CliResult env =
       Koers({"progress"}, {absl::StrCat("KOERS_TOKEN=", kToken)});
   EXPECT_EQ(env.exit_code, 0) << env;
+}
+
+// A server started with --plan=FILE (after the fixture's --plan=sample: the
+// last flag wins): the sample plan under another title.
+class CliPlanFileEndToEndTest : public CliEndToEndTest {
+ protected:
+  static constexpr char kTitle[] = "Actieplan uit een bestand";
+
+  std::vector<std::string> ExtraServerFlags() override {
+    std::string plan = ReadAll(KOERS_SAMPLE_PLAN_PATH);
+    const std::string title = R"("title": "Vlaams actieplan)";
+    const size_t at = plan.find(title);
+    if (at == std::string::npos) return {"--plan=the sample plan changed"};
+    plan.replace(at, title.size(), absl::StrCat(R"("title": ")", kTitle));
+    const std::string file = dir_.Sub("plan-file.json");
+    WriteAll(file, plan);
+    return {absl::StrCat("--plan=", file)};
+  }
+};
+
+TEST_F(CliPlanFileEndToEndTest, KoersdLoadsThePlanFileIntoAnEmptyLog) {
+  const CliResult json = Koers({"plan", "show", "--format=json"});
+  ASSERT_EQ(json.exit_code, 0) << json;
+  const auto response = ParseJsonOrFail<v1::GetPlanResponse>(json.out);
+  EXPECT_EQ(response.plan().id(), "VAP-2025-2029");
+  EXPECT_THAT(response.plan().title(), StartsWith(kTitle));
+  EXPECT_EQ(response.plan().objectives_size(), 4);
 }
 
 // A server with TLS that asks for client certificates (--tls_client_ca).
