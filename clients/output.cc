@@ -16,17 +16,25 @@ constexpr absl::string_view kCrLf = "\r\n";
 // Table format: longer cells are cut (csv and json carry the whole text).
 constexpr size_t kMaxCellWidth = 80;
 
-// A cell as the table format shows it: on one line, cut to kMaxCellWidth.
-std::string CellText(absl::string_view cell) {
-  return Shorten(OneLine(cell), kMaxCellWidth);
+// A cell as the table format shows it: on one line, cut to kMaxCellWidth
+// unless `whole`.
+std::string CellText(absl::string_view cell, bool whole) {
+  return whole ? OneLine(cell) : Shorten(OneLine(cell), kMaxCellWidth);
+}
+
+// Whether column `i` of `count` is shown whole (Table::whole_last_column).
+bool ShownWhole(size_t i, size_t count, bool whole_last_column) {
+  return whole_last_column && i + 1 == count;
 }
 
 // One table row: every cell but the last padded to its column's width.
 std::string RenderRow(const std::vector<std::string>& cells,
-                      const std::vector<size_t>& widths) {
+                      const std::vector<size_t>& widths,
+                      bool whole_last_column) {
   std::string line;
   for (size_t i = 0; i < cells.size(); ++i) {
-    const std::string cell = CellText(cells[i]);
+    const std::string cell =
+        CellText(cells[i], ShownWhole(i, cells.size(), whole_last_column));
     absl::StrAppend(&line, cell);
     if (i + 1 < cells.size()) {
       const size_t width = DisplayWidth(cell);
@@ -44,7 +52,7 @@ std::string RenderUnderline(const std::vector<size_t>& widths) {
   std::vector<std::string> dashes;
   dashes.reserve(widths.size());
   for (const size_t width : widths) dashes.emplace_back(width, '-');
-  return RenderRow(dashes, widths);
+  return RenderRow(dashes, widths, /*whole_last_column=*/true);
 }
 
 std::string CsvRecord(const std::vector<std::string>& cells, char separator) {
@@ -90,13 +98,15 @@ std::string RenderTable(const Table& table) {
   }
   for (const std::vector<std::string>& row : table.rows) {
     for (size_t i = 0; i < row.size() && i < widths.size(); ++i) {
-      widths[i] = std::max(widths[i], DisplayWidth(CellText(row[i])));
+      const bool whole = ShownWhole(i, row.size(), table.whole_last_column);
+      widths[i] = std::max(widths[i], DisplayWidth(CellText(row[i], whole)));
     }
   }
-  absl::StrAppend(&text, RenderRow(table.columns, widths),
+  absl::StrAppend(&text,
+                  RenderRow(table.columns, widths, table.whole_last_column),
                   RenderUnderline(widths));
   for (const std::vector<std::string>& row : table.rows) {
-    absl::StrAppend(&text, RenderRow(row, widths));
+    absl::StrAppend(&text, RenderRow(row, widths, table.whole_last_column));
   }
   return text;
 }
@@ -183,7 +193,7 @@ void Output::BeginRecords(const std::vector<std::string>& columns,
     case Format::kJson:
       return;
     case Format::kTable:
-      out_ << RenderRow(columns, record_widths_)
+      out_ << RenderRow(columns, record_widths_, /*whole_last_column=*/false)
            << RenderUnderline(record_widths_) << std::flush;
       return;
     case Format::kCsv:
@@ -202,7 +212,7 @@ absl::Status Output::PrintRecord(const google::protobuf::Message& message,
       break;
     }
     case Format::kTable:
-      out_ << RenderRow(cells, record_widths_);
+      out_ << RenderRow(cells, record_widths_, /*whole_last_column=*/false);
       break;
     case Format::kCsv:
       out_ << CsvRecord(cells, csv_separator_);

@@ -48,6 +48,10 @@ struct Table {
   // Table format, when there are no rows: printed instead of the header;
   // "" prints the header alone.
   std::string empty_text = {};
+  // Table format: print the last column's cells whole (still on one line)
+  // instead of cutting them to 80 characters, for text that is no use cut,
+  // such as why a line was rejected.
+  bool whole_last_column = false;
 };
 
 // The table format of one table (title included), ending in a newline.

@@ -224,6 +224,7 @@ absl::Status RunImport(const CommandContext& context) {
       .title = "Rejected lines",
       .columns = {"line", "code", "message"},
       .empty_text = "none",
+      .whole_last_column = true,
   };
   for (const RejectedLine& line : rejected) {
     rejected_lines.rows.push_back(

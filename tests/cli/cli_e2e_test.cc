@@ -379,6 +379,9 @@ TEST_F(CliEndToEndTest, ImportReportsEveryRejectedLine) {
           "   # an indented comment\n",
           // 9: an unknown field: rejected here.
           R"({"measurement":{"indicatorId":"SD1.A1.I1","numbr":70,"date":"2026-03-31"}})"
+          "\n",
+          // 10: an illegal transition, its reason longer than a table cell.
+          R"({"statusChange":{"actionId":"SD1.A3","status":"ACTION_STATUS_COMPLETED","effectiveDate":"2026-01-15","reason":"klaar"}})"
           "\n"));
 
   const CliResult result = Koers({"import", file});
@@ -396,7 +399,7 @@ TEST_F(CliEndToEndTest, ImportReportsEveryRejectedLine) {
   ASSERT_LT(summary + 2, lines.end());
   const std::vector<std::string> counts =
       absl::StrSplit(*(summary + 2), ' ', absl::SkipEmpty());
-  EXPECT_THAT(counts, ElementsAre("4", "2", "1", "3")) << result;
+  EXPECT_THAT(counts, ElementsAre("5", "2", "1", "4")) << result;
   EXPECT_THAT(LineWith(result.out, {"5 ", "INVALID_ARGUMENT"}),
               StartsWith("5 "))
       << result;
@@ -406,8 +409,16 @@ TEST_F(CliEndToEndTest, ImportReportsEveryRejectedLine) {
   EXPECT_THAT(LineWith(result.out, {"9 ", "INVALID_ARGUMENT", "numbr"}),
               StartsWith("9 "))
       << result;
+  // The whole reason, with what is allowed.
+  EXPECT_THAT(
+      LineWith(result.out, {"10 ", "FAILED_PRECONDITION",
+                            "it can move to in progress (lopend), delayed "
+                            "(vertraagd), stopped (stopgezet), not to "
+                            "completed (gerealiseerd)"}),
+      StartsWith("10 "))
+      << result;
   EXPECT_THAT(result.err,
-              HasSubstr(absl::StrCat("error: 3 of 6 submissions in ", file,
+              HasSubstr(absl::StrCat("error: 4 of 7 submissions in ", file,
                                      " were rejected")));
 }
 
