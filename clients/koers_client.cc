@@ -197,6 +197,20 @@ absl::StatusOr<v1::GetHistoryResponse> KoersClient::GetHistory(
   return Unary(*query_, &v1::QueryService::Stub::GetHistory, request);
 }
 
+absl::StatusOr<v1::GetHistoryResponse> KoersClient::GetWholeHistory(
+    v1::GetHistoryRequest request) const {
+  KOERS_ASSIGN_OR_RETURN(v1::GetHistoryResponse whole, GetHistory(request));
+  while (whole.next_from_revision() != 0) {
+    request.set_from_revision(whole.next_from_revision());
+    KOERS_ASSIGN_OR_RETURN(v1::GetHistoryResponse page, GetHistory(request));
+    for (v1::HistoryEntry& entry : *page.mutable_entries()) {
+      *whole.add_entries() = std::move(entry);
+    }
+    whole.set_next_from_revision(page.next_from_revision());
+  }
+  return whole;
+}
+
 absl::StatusOr<v1::ReadEventsResponse> KoersClient::ReadEvents(
     const v1::ReadEventsRequest& request) const {
   return Unary(*query_, &v1::QueryService::Stub::ReadEvents, request);

@@ -106,6 +106,10 @@ class KoersClient {
       const v1::GetProgressRequest& request) const;
   absl::StatusOr<v1::GetHistoryResponse> GetHistory(
       const v1::GetHistoryRequest& request) const;
+  // Every page of the history from request.from_revision() on, in one
+  // response (its next_from_revision 0).
+  absl::StatusOr<v1::GetHistoryResponse> GetWholeHistory(
+      v1::GetHistoryRequest request) const;
   absl::StatusOr<v1::ReadEventsResponse> ReadEvents(
       const v1::ReadEventsRequest& request) const;
   // Delivers every item from `from_position` on to `consume` until it

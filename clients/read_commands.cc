@@ -100,7 +100,7 @@ absl::Status RunHistory(const CommandContext& context) {
   KOERS_ASSIGN_OR_RETURN(*request.mutable_at(),
                          TimePointFromFlags(context.parsed));
   KOERS_ASSIGN_OR_RETURN(const v1::GetHistoryResponse response,
-                         context.client->GetHistory(request));
+                         context.client->GetWholeHistory(request));
   Table history{.title = absl::StrCat("History of ", response.id()),
                 .columns = EventColumns(),
                 .empty_text = "no events"};

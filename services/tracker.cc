@@ -28,7 +28,8 @@ namespace {
 constexpr int kGuardRetries = 3;
 
 constexpr size_t kMaxReason = 2000;
-constexpr size_t kMaxHistory = 100000;
+// Events read for one page of GetHistory, at most and by default.
+constexpr uint32_t kMaxHistoryPage = 1000;
 
 // Whether a submission's verdict depends on what the writes before it did
 // to its stream (an action's status, a corrected event), beyond the plan.
@@ -480,14 +481,22 @@ absl::StatusOr<v1::GetHistoryResponse> Tracker::GetHistory(
         "id: \"", request.id().substr(0, 64),
         "\" is not an action, indicator or plan id (like SD1.A3.I2)"));
   }
+  if (request.limit() > kMaxHistoryPage) {
+    return absl::InvalidArgumentError(
+        absl::StrCat("limit: ", request.limit(), " is more than the maximum, ",
+                     kMaxHistoryPage, "; read on with next_from_revision"));
+  }
+  const uint32_t limit =
+      request.limit() == 0 ? kMaxHistoryPage : request.limit();
   KOERS_ASSIGN_OR_RETURN(const ReadPoint point, Resolve(request.at(), "at."));
   // Without an as-of date every event known at the point is listed,
   // whatever its valid date.
   const std::string last_date = request.at().as_of_date().empty()
                                     ? std::string("9999-12-31")
                                     : storage::FormatIsoDate(point.day);
-  absl::StatusOr<std::vector<v1::Event>> events = log_->ReadStream(
-      request.id(), 0, storage::ReadDirection::kForward, kMaxHistory);
+  absl::StatusOr<std::vector<v1::Event>> events =
+      log_->ReadStream(request.id(), request.from_revision(),
+                       storage::ReadDirection::kForward, limit);
   if (absl::IsNotFound(events.status())) {
     return absl::NotFoundError(
         absl::StrCat("id: ", request.id(), " has no history in this plan"));
@@ -497,6 +506,9 @@ absl::StatusOr<v1::GetHistoryResponse> Tracker::GetHistory(
   response.set_id(request.id());
   absl::ReaderMutexLock lock(&state_mu_);
   const IndicatorRecord* indicator = state_.FindIndicator(request.id());
+  if (events->size() == limit && events->back().position() <= point.known_at) {
+    response.set_next_from_revision(events->back().stream_revision() + 1);
+  }
   for (v1::Event& event : *events) {
     if (event.position() > point.known_at) break;
     if (event.valid_date() > last_date) continue;

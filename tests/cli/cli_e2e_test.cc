@@ -340,6 +340,29 @@ TEST_F(CliEndToEndTest, HistoryShowsWhatACorrectionSuperseded) {
   EXPECT_TRUE(found) << json;
 }
 
+TEST_F(CliEndToEndTest, HistoryListsAStreamLongerThanOnePage) {
+  // 1,001 measurements: the server answers in pages of at most 1,000.
+  std::string lines;
+  for (int i = 0; i < 1001; ++i) {
+    absl::StrAppend(&lines,
+                    R"({"measurement":{"indicatorId":"SD1.A2.I2","number":)", i,
+                    R"(,"date":"2026-03-31"}})", "\n");
+  }
+  const std::string file = dir_.Sub("many.jsonl");
+  WriteAll(file, lines);
+  const CliResult import = Koers({"import", file});
+  ASSERT_EQ(import.exit_code, 0) << import;
+
+  const CliResult json = Koers({"history", "SD1.A2.I2", "--format=json"});
+  ASSERT_EQ(json.exit_code, 0) << json.err;
+  const auto response = ParseJsonOrFail<v1::GetHistoryResponse>(json.out);
+  // Its definition, then every measurement in order.
+  ASSERT_EQ(response.entries_size(), 1002);
+  EXPECT_EQ(response.entries(1001).event().measurement_recorded().number(),
+            1000);
+  EXPECT_EQ(response.next_from_revision(), 0u);
+}
+
 TEST_F(CliEndToEndTest, HistoryAsCsvQuotesQuotesAndSeparators) {
   const CliResult measure =
       Koers({"measure", "SD1.A1.I1", "70", "--date=2026-03-31", "--comment",

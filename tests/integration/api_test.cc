@@ -412,6 +412,40 @@ TEST_F(ApiTest, VerifyReportsASoundChainUpToTheHead) {
   EXPECT_EQ(verified.head_hash(), hex);
 }
 
+TEST_F(ApiTest, GetHistoryPagesThroughAStream) {
+  KoersClient client = Client();
+  for (int i = 0; i < 5; ++i) {
+    ASSERT_OK(client.Submit(Measurement("SD1.A4.I2", 10 + i)).status());
+  }
+  ASSERT_OK_AND_ASSIGN(const v1::GetHistoryResponse whole,
+                       client.GetHistory("SD1.A4.I2"));
+  EXPECT_EQ(whole.next_from_revision(), 0u);
+  ASSERT_GE(whole.entries_size(), 6);
+
+  std::vector<std::string> paged;
+  uint64_t from = 0;
+  int pages = 0;
+  do {
+    ASSERT_OK_AND_ASSIGN(const v1::GetHistoryResponse page,
+                         client.GetHistoryPage("SD1.A4.I2", from, 2));
+    EXPECT_LE(page.entries_size(), 2);
+    for (const v1::HistoryEntry& entry : page.entries()) {
+      paged.push_back(entry.event().event_id());
+    }
+    from = page.next_from_revision();
+    ASSERT_LT(++pages, 100);
+  } while (from != 0);
+  std::vector<std::string> expected;
+  for (const v1::HistoryEntry& entry : whole.entries()) {
+    expected.push_back(entry.event().event_id());
+  }
+  EXPECT_EQ(paged, expected);
+
+  EXPECT_THAT(client.GetHistoryPage("SD1.A4.I2", 0, 1001),
+              StatusIs(absl::StatusCode::kInvalidArgument,
+                       HasSubstr("limit: 1001 is more than the maximum")));
+}
+
 TEST_F(ApiTest, GetHistoryOfAnUnknownOrMalformedIdFails) {
   KoersClient client = Client();
   EXPECT_THAT(client.GetHistory("SD9.A9"),

@@ -370,6 +370,15 @@ absl::StatusOr<v1::GetHistoryResponse> KoersClient::GetHistory(
   return Call(query_.get(), &v1::QueryService::Stub::GetHistory, request);
 }
 
+absl::StatusOr<v1::GetHistoryResponse> KoersClient::GetHistoryPage(
+    absl::string_view id, uint64_t from_revision, uint32_t limit) {
+  v1::GetHistoryRequest request;
+  request.set_id(std::string(id));
+  request.set_from_revision(from_revision);
+  request.set_limit(limit);
+  return Call(query_.get(), &v1::QueryService::Stub::GetHistory, request);
+}
+
 absl::StatusOr<v1::GetHistoryResponse> KoersClient::GetHistory(
     absl::string_view id, const v1::TimePoint& at) {
   v1::GetHistoryRequest request;

@@ -153,6 +153,9 @@ class KoersClient {
   absl::StatusOr<v1::GetHistoryResponse> GetHistory(absl::string_view id);
   absl::StatusOr<v1::GetHistoryResponse> GetHistory(absl::string_view id,
                                                     const v1::TimePoint& at);
+  absl::StatusOr<v1::GetHistoryResponse> GetHistoryPage(absl::string_view id,
+                                                        uint64_t from_revision,
+                                                        uint32_t limit);
   absl::StatusOr<v1::ReadEventsResponse> ReadEvents(uint64_t from_position,
                                                     uint32_t limit = 0);
   absl::StatusOr<v1::VerifyResponse> Verify();
