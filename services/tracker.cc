@@ -5,6 +5,7 @@
 #include <vector>
 
 #include "absl/container/flat_hash_map.h"
+#include "absl/container/flat_hash_set.h"
 #include "absl/status/status.h"
 #include "absl/strings/ascii.h"
 #include "absl/strings/match.h"
@@ -31,11 +32,40 @@ constexpr size_t kMaxReason = 2000;
 // Events read for one page of GetHistory, at most and by default.
 constexpr uint32_t kMaxHistoryPage = 1000;
 
-// Whether a submission's verdict depends on what the writes before it did
-// to its stream (an action's status, a corrected event), beyond the plan.
-bool DependsOnStreamState(const v1::Submission& submission) {
-  return submission.has_status_change() || submission.has_correction();
-}
+// The writes one round of SubmitEach has queued. A round judges every
+// submission against one state, so a status change or correction that
+// builds on a write of the same round (the status it moves from, the value
+// it corrects, the revision its guard expects) waits for the next round,
+// whose state holds that write.
+class RoundWrites {
+ public:
+  // Before judging: `submission` names something this round writes.
+  bool MustWaitFor(const v1::Submission& submission) const {
+    if (submission.has_status_change()) {
+      return streams_.contains(submission.status_change().action_id());
+    }
+    if (submission.has_correction()) {
+      return ids_.contains(
+          absl::AsciiStrToLower(submission.correction().supersedes_event_id()));
+    }
+    return false;
+  }
+  // After judging: a guarded write to `stream` would meet this round's own
+  // write to it and abort.
+  bool Wrote(const std::string& stream) const {
+    return streams_.contains(stream);
+  }
+  void Add(const v1::Submission& submission, const v1::Event& event) {
+    streams_.insert(event.stream());
+    if (const std::string& id = OptionsOf(submission).event_id(); !id.empty()) {
+      ids_.insert(absl::AsciiStrToLower(id));
+    }
+  }
+
+ private:
+  absl::flat_hash_set<std::string> streams_;
+  absl::flat_hash_set<std::string> ids_;
+};
 
 // A batch is judged against the state before it, where its own
 // measurements do not exist yet: a correction of one of them would read as
@@ -342,18 +372,17 @@ std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
     std::vector<size_t> appending;
     std::vector<storage::AppendRequest> requests;
     std::vector<bool> guarded;
+    RoundWrites round;
     {
       absl::ReaderMutexLock lock(&state_mu_);
       const SubmissionContext context = NewContext(caller);
       while (!open.empty()) {
         const size_t index = open.front();
-        Attempt attempt = Prepare(context, submissions[index]);
-        // A status change or correction may fail only because this round's
-        // state lacks a write queued before it (the status it moves from,
-        // the measurement it corrects): the round ends, and the next one
-        // judges it again, first, on the state with those writes.
-        if (!dry_run && !requests.empty() && attempt.answer.has_value() &&
-            !attempt.answer->ok() && DependsOnStreamState(submissions[index])) {
+        const v1::Submission& submission = submissions[index];
+        if (round.MustWaitFor(submission)) break;
+        Attempt attempt = Prepare(context, submission);
+        if (!attempt.answer.has_value() && attempt.write.guarded &&
+            round.Wrote(attempt.write.event.stream())) {
           break;
         }
         open.pop_front();
@@ -363,6 +392,7 @@ std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
                                : v1::WriteResult();
           continue;
         }
+        round.Add(submission, attempt.write.event);
         appending.push_back(index);
         guarded.push_back(attempt.write.guarded);
         requests.push_back(SingleAppend(std::move(attempt.write)));
@@ -370,8 +400,8 @@ std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
     }
     std::vector<absl::StatusOr<storage::AppendResult>> appended =
         log_->AppendEach(std::move(requests));
-    // A guarded write that met a concurrent change to its stream is judged
-    // again, ahead of everything after it.
+    // A guarded write that met another caller's change to its stream is
+    // judged again, ahead of everything after it.
     for (size_t k = appended.size(); k-- > 0;) {
       const size_t index = appending[k];
       if (absl::IsAborted(appended[k].status()) && guarded[k] &&

@@ -254,6 +254,37 @@ TEST_F(ApiTest, SubmitBatchWithOneBadSubmissionWritesNothing) {
   EXPECT_THAT(history.entries(), SizeIs(1)) << "only its definition";
 }
 
+TEST_F(ApiTest, StreamSubmitAcceptsCorrectionsOfOneIndicatorInOrder) {
+  KoersClient client = Client();
+  // Five measurements of one indicator, a correction of each (every one
+  // writing to the stream the one before it wrote to), then a measurement
+  // of another indicator: all in the log in the order sent.
+  constexpr int kCount = 5;
+  std::vector<v1::Submission> items;
+  std::vector<std::string> ids;
+  for (int i = 0; i < kCount; ++i) {
+    ids.push_back(ClientEventId(0xc0ec, i));
+    items.push_back(Measurement("SD3.A2.I1", 10 + i, kPastDate, ids.back()));
+  }
+  for (int i = 0; i < kCount; ++i) {
+    items.push_back(Correction(ids[i], 20 + i));
+  }
+  items.push_back(Measurement("SD3.A1.I1", 7));
+  ASSERT_OK_AND_ASSIGN(const v1::StreamSubmitResponse response,
+                       client.StreamSubmit(items));
+  ASSERT_THAT(response.items(), SizeIs(items.size()));
+  EXPECT_EQ(response.accepted(), items.size());
+  for (int i = 0; i < response.items_size(); ++i) {
+    SCOPED_TRACE(absl::StrCat("items[", i, "]"));
+    EXPECT_EQ(response.items(i).outcome(), v1::ItemResult::OUTCOME_ACCEPTED)
+        << response.items(i).message();
+    if (i > 0) {
+      EXPECT_EQ(response.items(i).result().position(),
+                response.items(i - 1).result().position() + 1);
+    }
+  }
+}
+
 TEST_F(ApiTest, SubmitBatchDryRunValidatesAndWritesNothing) {
   KoersClient client = Client();
   const uint64_t head = HeadOf(client);
