@@ -200,7 +200,15 @@ absl::StatusOr<v1::GetHistoryResponse> KoersClient::GetHistory(
 absl::StatusOr<v1::GetHistoryResponse> KoersClient::GetWholeHistory(
     v1::GetHistoryRequest request) const {
   KOERS_ASSIGN_OR_RETURN(v1::GetHistoryResponse whole, GetHistory(request));
+  // Every page at the first one's log position.
+  request.mutable_at()->mutable_known_at()->set_position(
+      whole.known_at_position());
   while (whole.next_from_revision() != 0) {
+    if (whole.next_from_revision() <= request.from_revision()) {
+      return absl::InternalError(absl::StrCat(
+          "the server's next_from_revision ", whole.next_from_revision(),
+          " does not follow ", request.from_revision()));
+    }
     request.set_from_revision(whole.next_from_revision());
     KOERS_ASSIGN_OR_RETURN(v1::GetHistoryResponse page, GetHistory(request));
     for (v1::HistoryEntry& entry : *page.mutable_entries()) {

@@ -106,8 +106,9 @@ class KoersClient {
       const v1::GetProgressRequest& request) const;
   absl::StatusOr<v1::GetHistoryResponse> GetHistory(
       const v1::GetHistoryRequest& request) const;
-  // Every page of the history from request.from_revision() on, in one
-  // response (its next_from_revision 0).
+  // Every page of the history from request.from_revision() on, all read at
+  // the first page's log position, in one response (its
+  // next_from_revision 0).
   absl::StatusOr<v1::GetHistoryResponse> GetWholeHistory(
       v1::GetHistoryRequest request) const;
   absl::StatusOr<v1::ReadEventsResponse> ReadEvents(

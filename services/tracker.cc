@@ -534,6 +534,7 @@ absl::StatusOr<v1::GetHistoryResponse> Tracker::GetHistory(
   KOERS_RETURN_IF_ERROR(events.status());
   v1::GetHistoryResponse response;
   response.set_id(request.id());
+  response.set_known_at_position(point.known_at);
   absl::ReaderMutexLock lock(&state_mu_);
   const IndicatorRecord* indicator = state_.FindIndicator(request.id());
   if (events->size() == limit && events->back().position() <= point.known_at) {

@@ -451,6 +451,7 @@ TEST_F(ApiTest, GetHistoryPagesThroughAStream) {
   ASSERT_OK_AND_ASSIGN(const v1::GetHistoryResponse whole,
                        client.GetHistory("SD1.A4.I2"));
   EXPECT_EQ(whole.next_from_revision(), 0u);
+  EXPECT_EQ(whole.known_at_position(), HeadOf(client));
   ASSERT_GE(whole.entries_size(), 6);
 
   std::vector<std::string> paged;
