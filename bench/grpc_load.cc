@@ -293,6 +293,7 @@ class ServerChild {
     }
   }
 
+  const std::string& name() const { return name_; }
   int port() const { return port_; }
   pid_t pid() const { return pid_; }
 
@@ -1211,12 +1212,13 @@ void PrintHeader(const RunConfig& config, const std::string& koersd_path,
   absl::PrintF("load average (1/5/15 min) at start: %s\n", LoadAverage());
 }
 
-absl::Status StopKoersd(ServerChild& koersd) {
-  KOERS_ASSIGN_OR_RETURN(const int exit_code, koersd.Stop());
-  absl::PrintF("koersd stopped with SIGTERM: exit code %d\n", exit_code);
+absl::Status StopServer(ServerChild& server) {
+  KOERS_ASSIGN_OR_RETURN(const int exit_code, server.Stop());
+  absl::PrintF("%s stopped with SIGTERM: exit code %d\n", server.name(),
+               exit_code);
   if (exit_code != 0) {
     return absl::InternalError(
-        absl::StrCat("koersd exited with ", exit_code, " on SIGTERM"));
+        absl::StrCat(server.name(), " exited with ", exit_code, " on SIGTERM"));
   }
   return absl::OkStatus();
 }
@@ -1265,8 +1267,8 @@ absl::Status Run() {
   PrintMachineReadable(config, results);
   absl::PrintF("\nload average (1/5/15 min) at end: %s\n", LoadAverage());
   absl::Status failures = CheckNoFailures(results);
-  KOERS_RETURN_IF_ERROR(StopKoersd(*koersd_child));
-  if (noop_child != nullptr) KOERS_RETURN_IF_ERROR(noop_child->Stop().status());
+  KOERS_RETURN_IF_ERROR(StopServer(*koersd_child));
+  if (noop_child != nullptr) KOERS_RETURN_IF_ERROR(StopServer(*noop_child));
   return failures;
 }
 

@@ -44,8 +44,10 @@ struct ServerOptions {
   SubscriptionLimits subscriptions;
 };
 
-// True for a literal address in 127.0.0.0/8, for ::1 and for localhost
-// (with or without a port); any other name counts as beyond loopback.
+// True for a literal address in 127.0.0.0/8, for ::1 and for localhost,
+// with or without a port ("127.0.0.1:50051", "[::1]:50051"; an IPv6 address
+// with a port in brackets); any other name or form, such as "unix:" or
+// gRPC's "ipv4:" prefix, counts as beyond loopback.
 bool IsLoopbackAddress(const std::string& listen);
 
 class KoersServer {

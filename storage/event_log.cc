@@ -498,8 +498,10 @@ absl::StatusOr<std::unique_ptr<EventLog>> EventLog::Open(
   db_options.create_missing_column_families = true;
   db_options.IncreaseParallelism(2);
   db_options.paranoid_checks = true;
-  // The id family's hash memtable takes no concurrent inserts (a group's
-  // leader inserts for every writer of the group instead).
+  // The id family's hash memtable takes no concurrent inserts, and this
+  // option is for the whole database: every family's inserts run on the
+  // leader of each RocksDB write group. The event log has one writer thread
+  // (group_commit.cc), so nothing waited on that before either.
   db_options.allow_concurrent_memtable_write = false;
   // A family with rare small writes (the projections' position in
   // "default") never fills its memtable, so without a bound it would keep

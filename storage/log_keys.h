@@ -22,6 +22,9 @@
 // Column family "by_id"  (idempotency, reads by event id)
 //   key   event id, 16 raw bytes
 //   value BE64(position)
+//   Read only with whole-key Gets: its memtable is a hash table keyed by
+//   the 16-byte prefix (event_log.cc), which has no cheap ordered iterator
+//   and must never see a shorter key.
 //
 // Column family "by_valid_time"  (point-in-time queries)
 //   key   stream || 0x00 || BE32(days since 1970-01-01 + 2^31) ||
