@@ -39,8 +39,14 @@ constexpr uint32_t kMaxHistoryPage = 1000;
 // whose state holds that write.
 class RoundWrites {
  public:
-  // Before judging: `submission` names something this round writes.
+  // Before judging: `submission` names something this round writes, or
+  // reuses the client event id of one of its writes (whose retry check
+  // needs that write stored).
   bool MustWaitFor(const v1::Submission& submission) const {
+    if (const std::string& id = OptionsOf(submission).event_id();
+        !id.empty() && ids_.contains(absl::AsciiStrToLower(id))) {
+      return true;
+    }
     if (submission.has_status_change()) {
       return streams_.contains(submission.status_change().action_id());
     }
@@ -50,10 +56,13 @@ class RoundWrites {
     }
     return false;
   }
-  // After judging: a guarded write to `stream` would meet this round's own
-  // write to it and abort.
-  bool Wrote(const std::string& stream) const {
-    return streams_.contains(stream);
+  // After judging: `submission`, a status change or correction of
+  // `stream`, was judged without this round's own write to that stream
+  // (the status it moves from, whether its value is already corrected).
+  bool JudgedWithoutOwnWrite(const v1::Submission& submission,
+                             const std::string& stream) const {
+    return (submission.has_status_change() || submission.has_correction()) &&
+           streams_.contains(stream);
   }
   void Add(const v1::Submission& submission, const v1::Event& event) {
     streams_.insert(event.stream());
@@ -381,8 +390,9 @@ std::vector<absl::StatusOr<v1::WriteResult>> Tracker::SubmitEach(
         const v1::Submission& submission = submissions[index];
         if (round.MustWaitFor(submission)) break;
         Attempt attempt = Prepare(context, submission);
-        if (!attempt.answer.has_value() && attempt.write.guarded &&
-            round.Wrote(attempt.write.event.stream())) {
+        if (!attempt.answer.has_value() &&
+            round.JudgedWithoutOwnWrite(submission,
+                                        attempt.write.event.stream())) {
           break;
         }
         open.pop_front();

@@ -285,6 +285,39 @@ TEST_F(ApiTest, StreamSubmitAcceptsCorrectionsOfOneIndicatorInOrder) {
   }
 }
 
+TEST_F(ApiTest, StreamSubmitJudgesEachItemAfterTheWritesBeforeIt) {
+  KoersClient client = Client();
+  const std::string measured = ClientEventId(0x5eed, 1);
+  ASSERT_OK_AND_ASSIGN(
+      const v1::WriteResult stored,
+      client.Submit(Measurement("SD3.A3.I1", 5, kPastDate, measured)));
+  // A second correction of one value, even with the revision the first
+  // leaves, finds it corrected; a new write under an id that an earlier
+  // item of the stream took is a conflicting retry.
+  const std::string reused = ClientEventId(0x5eed, 2);
+  v1::Submission again = Correction(measured, 7);
+  MutableOptions(&again)->set_expected_revision(stored.stream_revision() + 1);
+  ASSERT_OK_AND_ASSIGN(
+      const v1::StreamSubmitResponse response,
+      client.StreamSubmit({Correction(measured, 6), again,
+                           Measurement("SD3.A3.I1", 8, kPastDate, reused),
+                           StatusChange("SD3.A3", v1::ACTION_STATUS_IN_PROGRESS,
+                                        kPastDate, reused)}));
+  ASSERT_THAT(response.items(), SizeIs(4));
+  EXPECT_EQ(response.items(0).outcome(), v1::ItemResult::OUTCOME_ACCEPTED)
+      << response.items(0).message();
+  EXPECT_EQ(response.items(1).outcome(), v1::ItemResult::OUTCOME_REJECTED);
+  EXPECT_EQ(response.items(1).code(),
+            static_cast<int>(absl::StatusCode::kFailedPrecondition))
+      << response.items(1).message();
+  EXPECT_EQ(response.items(2).outcome(), v1::ItemResult::OUTCOME_ACCEPTED)
+      << response.items(2).message();
+  EXPECT_EQ(response.items(3).code(),
+            static_cast<int>(absl::StatusCode::kAlreadyExists))
+      << response.items(3).message();
+  EXPECT_THAT(response.items(3).message(), HasSubstr("options.event_id"));
+}
+
 TEST_F(ApiTest, SubmitBatchDryRunValidatesAndWritesNothing) {
   KoersClient client = Client();
   const uint64_t head = HeadOf(client);
