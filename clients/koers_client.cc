@@ -200,9 +200,12 @@ absl::StatusOr<v1::GetHistoryResponse> KoersClient::GetHistory(
 absl::StatusOr<v1::GetHistoryResponse> KoersClient::GetWholeHistory(
     v1::GetHistoryRequest request) const {
   KOERS_ASSIGN_OR_RETURN(v1::GetHistoryResponse whole, GetHistory(request));
-  // Every page at the first one's log position.
-  request.mutable_at()->mutable_known_at()->set_position(
-      whole.known_at_position());
+  // Every page at the first one's log position (a server from before that
+  // field leaves it 0, and each page is then read at its own moment).
+  if (whole.known_at_position() != 0) {
+    request.mutable_at()->mutable_known_at()->set_position(
+        whole.known_at_position());
+  }
   while (whole.next_from_revision() != 0) {
     if (whole.next_from_revision() <= request.from_revision()) {
       return absl::InternalError(absl::StrCat(

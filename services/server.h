@@ -44,10 +44,11 @@ struct ServerOptions {
   SubscriptionLimits subscriptions;
 };
 
-// True for a literal address in 127.0.0.0/8, for ::1 and for localhost,
-// with or without a port ("127.0.0.1:50051", "[::1]:50051"; an IPv6 address
-// with a port in brackets); any other name or form, such as "unix:" or
-// gRPC's "ipv4:" prefix, counts as beyond loopback.
+// True for a literal address in 127.0.0.0/8, for [::1] and for localhost,
+// with or without a port ("127.0.0.1:50051", "[::1]:50051"); IPv6 only in
+// brackets, as gRPC's listening addresses write it. Any other name or form
+// (a bare "::1", "unix:", gRPC's "ipv4:" prefix) counts as beyond loopback,
+// which errs on the safe side.
 bool IsLoopbackAddress(const std::string& listen);
 
 class KoersServer {

@@ -19,7 +19,9 @@ TEST(IsLoopbackAddressTest, EverythingElseIsBeyondLoopback) {
   for (const char* listen :
        {"0.0.0.0:50051", "[::]:50051", "10.0.0.1:50051", "128.0.0.1:1",
         "127.example.org:50051", "localhost.example.org:1", "127.0.0.256:1",
-        "[::ffff:10.0.0.1]:1", "unix:/tmp/koers.sock", "", ":50051"}) {
+        "[::ffff:10.0.0.1]:1", "unix:/tmp/koers.sock", "", ":50051",
+        // IPv6 without brackets is read as host and port.
+        "::1"}) {
     EXPECT_FALSE(IsLoopbackAddress(listen)) << listen;
   }
 }
