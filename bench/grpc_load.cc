@@ -70,6 +70,7 @@
 #include "koers/v1/plan.pb.h"
 #include "services/sample_plan.h"
 #include "storage/event_id.h"
+#include "storage/file_util.h"
 #include "storage/status_macros.h"
 
 ABSL_FLAG(std::string, koersd, KOERSD_PATH,
@@ -467,20 +468,9 @@ absl::Status ServeNoop(const std::string& port_file) {
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
   KOERS_ASSIGN_OR_RETURN(const std::unique_ptr<NoopServer> server,
                          NoopServer::Start());
-  const std::string partial = port_file + ".partial";
-  {
-    std::ofstream out(partial);
-    out << server->port() << "\n";
-    if (!out.flush()) {
-      return absl::UnavailableError(absl::StrCat("cannot write ", partial));
-    }
-  }
-  std::error_code error;
-  std::filesystem::rename(partial, port_file, error);
-  if (error) {
-    return absl::UnavailableError(
-        absl::StrCat("cannot rename ", partial, ": ", error.message()));
-  }
+  // As koersd writes its own: the parent reads the port once the file is.
+  KOERS_RETURN_IF_ERROR(storage::WriteFileAtomically(
+      port_file, absl::StrCat(server->port(), "\n"), 0644));
   int signal = 0;
   sigwait(&stop_signals, &signal);
   return absl::OkStatus();
